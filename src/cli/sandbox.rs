@@ -1,0 +1,157 @@
+//! `obconf sandbox`: serves an embedded bank until interrupted, and writes a target file for it.
+//!
+//! The target file, the CA certificate and the sandbox secrets go into `--out`; the secrets are
+//! referenced by path (`{ file: … }`), never printed. `obconf run --target <that file>` then runs
+//! the external-target path end to end against the embedded bank.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{EXIT_PASSED, EXIT_USAGE, SandboxArgs, report_error};
+use crate::family::EmbeddedBank;
+use crate::sandbox::FaultSet;
+use crate::steps::{families, family};
+
+pub async fn sandbox(args: SandboxArgs) -> i32 {
+    let Some(fam) = family(&args.family) else {
+        let known: Vec<&str> = families().iter().map(|f| f.name()).collect();
+        report_error(&format!(
+            "unknown family `{}` (hint: one of {})",
+            args.family,
+            known.join(", ")
+        ));
+        return EXIT_USAGE;
+    };
+    let faults = match FaultSet::parse(&args.faults, fam.faults()) {
+        Ok(f) => f,
+        Err(e) => {
+            report_error(&e);
+            return EXIT_USAGE;
+        }
+    };
+    let bank = match fam
+        .start_embedded(fam.embedded_target(), faults.clone(), args.listen)
+        .await
+    {
+        Ok(b) => b,
+        Err(e) => {
+            report_error(&e);
+            return EXIT_USAGE;
+        }
+    };
+    let target_path = match write_target(&bank, &args.out, &faults) {
+        Ok(p) => p,
+        Err(e) => {
+            report_error(&format!(
+                "cannot write the sandbox files to `{}`: {e}",
+                args.out.display()
+            ));
+            return EXIT_USAGE;
+        }
+    };
+    // Written with errors ignored: the bank must keep serving when nobody reads its console any
+    // more (a closed pipe would make `println!` panic and take the bank down).
+    let mut banner = format!(
+        "{} embedded bank listening on {}\n",
+        fam.title(),
+        bank.target.base_url
+    );
+    if !faults.is_empty() {
+        let names: Vec<&str> = faults.names().collect();
+        let _ = writeln!(banner, "faults on: {}", names.join(", "));
+    }
+    let shown = target_path.display();
+    let _ = writeln!(banner, "target file: {shown}");
+    let _ = writeln!(banner, "run against it with: obconf run --target {shown}");
+    let content = std::fs::read_to_string(&target_path).unwrap_or_default();
+    let _ = writeln!(
+        banner,
+        "---\n{content}---\nserving until interrupted (Ctrl-C)"
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut out, banner.as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    drop(out);
+    let _ = tokio::signal::ctrl_c().await;
+    drop(bank);
+    EXIT_PASSED
+}
+
+/// Writes `target.yaml`, `ca.pem` and `secrets/` into `dir`; returns the target file's path.
+fn write_target(
+    bank: &EmbeddedBank,
+    dir: &Path,
+    faults: &FaultSet,
+) -> std::io::Result<std::path::PathBuf> {
+    let secrets = dir.join("secrets");
+    std::fs::create_dir_all(&secrets)?;
+    std::fs::write(dir.join("ca.pem"), &bank.ca_pem)?;
+    let t = &bank.target;
+    let mut y = String::new();
+    let _ = writeln!(
+        y,
+        "# Written by `obconf sandbox`: the embedded {} bank{}.",
+        t.family,
+        if faults.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " with faults {}",
+                faults.names().collect::<Vec<_>>().join(", ")
+            )
+        }
+    );
+    let _ = writeln!(y, "name: sandbox-{}", t.family);
+    let _ = writeln!(y, "family: {}", t.family);
+    let _ = writeln!(y, "base_url: {}", t.base_url);
+    let _ = writeln!(y, "tls:\n  ca: ca.pem");
+    if let Some(o) = &t.oauth {
+        let _ = writeln!(
+            y,
+            "oauth:\n  token_url: {}\n  client_id: {}",
+            o.token_url, o.client_id
+        );
+    }
+    if let Some(caps) = &t.capabilities {
+        let _ = writeln!(
+            y,
+            "capabilities: [{}]",
+            caps.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let _ = writeln!(y, "personas:");
+    for (name, p) in &t.personas {
+        let _ = writeln!(y, "  {name}:");
+        if let Some(login) = &p.login {
+            let file = format!("{name}.password");
+            write_secret(&secrets.join(&file), login.password.expose())?;
+            let _ = writeln!(
+                y,
+                "    login: {{ username: {}, password: {{ file: secrets/{file} }} }}",
+                login.username
+            );
+        }
+        if !p.tokens.is_empty() {
+            let _ = writeln!(y, "    tokens:");
+            for (scope, token) in &p.tokens {
+                let file = format!("{name}.{scope}.token");
+                write_secret(&secrets.join(&file), token.expose())?;
+                let _ = writeln!(y, "      {scope}: {{ file: secrets/{file} }}");
+            }
+        }
+    }
+    let path = dir.join("target.yaml");
+    std::fs::write(&path, y)?;
+    Ok(path)
+}
+
+/// Writes a secret readable by the owner only.
+fn write_secret(path: &Path, value: &str) -> std::io::Result<()> {
+    std::fs::write(path, value)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,291 @@
+//! Finding, parsing and describing feature files.
+//!
+//! Features are parsed once, here, before anything runs: a syntax error stops the run with the
+//! file and line (exit 2) instead of surfacing as a half-run suite. The parsed features are then
+//! handed to cucumber as they are (see `runner::preparsed`), so what `obconf list` shows is what
+//! runs. An installed binary carries the project's features inside it and unpacks them to a
+//! temporary folder when the source tree is not there.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, GherkinEnv};
+use include_dir::{Dir, include_dir};
+
+/// The project's own features, compiled in for installed binaries.
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/features");
+
+/// Tag prefix naming a capability a scenario needs: `@capability:stet.end-user-identity`.
+pub const CAPABILITY_TAG: &str = "capability:";
+/// Tag prefix naming a capability whose absence a scenario checks: `@without:stet.trusted-beneficiaries`.
+pub const WITHOUT_TAG: &str = "without:";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeatureError {
+    #[error(
+        "features folder `{0}` does not exist (hint: --features takes a folder of .feature files)"
+    )]
+    NoDir(PathBuf),
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{col}: syntax error in feature file: {detail}\n  hint: {hint}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        detail: String,
+        hint: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("cannot unpack the built-in features to `{path}`: {source}")]
+    Unpack {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The folder holding the project's features: the source tree's when present, otherwise the
+/// built-in copy unpacked to a temporary folder.
+pub fn default_root() -> Result<PathBuf, FeatureError> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    if source.is_dir() {
+        return Ok(source);
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "obconf-features-{}-{}",
+        env!("CARGO_PKG_VERSION"),
+        std::process::id()
+    ));
+    EMBEDDED
+        .extract(&dir)
+        .map_err(|source| FeatureError::Unpack {
+            path: dir.clone(),
+            source,
+        })?;
+    Ok(dir)
+}
+
+/// The folder for `family` under `root`: `root/<family>` when it exists, else `root` itself (a bank's
+/// own folder of scenarios for one family).
+pub fn family_dir(root: &Path, family: &str) -> PathBuf {
+    let sub = root.join(family);
+    if sub.is_dir() {
+        sub
+    } else {
+        root.to_path_buf()
+    }
+}
+
+/// Parsed features, Scenario Outlines expanded, in path order.
+#[derive(Clone, Debug)]
+pub struct FeatureSet {
+    pub root: PathBuf,
+    pub features: Vec<gherkin::Feature>,
+}
+
+/// What the engine needs to know of one scenario without running it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    pub feature: String,
+    pub path: PathBuf,
+    pub name: String,
+    pub line: usize,
+    /// Feature, rule and scenario tags, without `@`.
+    pub tags: Vec<String>,
+}
+
+impl ScenarioInfo {
+    /// The catalog ids among the tags.
+    pub fn catalog_ids(&self) -> Vec<String> {
+        self.tags
+            .iter()
+            .filter(|t| crate::catalog::catalog().is_id(t))
+            .cloned()
+            .collect()
+    }
+
+    /// Capabilities the target must declare for this scenario to apply.
+    pub fn needs(&self) -> impl Iterator<Item = &str> {
+        self.tags
+            .iter()
+            .filter_map(|t| t.strip_prefix(CAPABILITY_TAG))
+    }
+
+    /// Capabilities the target must NOT declare for this scenario to apply.
+    pub fn needs_absent(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().filter_map(|t| t.strip_prefix(WITHOUT_TAG))
+    }
+
+    /// Why this scenario does not apply to a target with `declared` capabilities, if it does not.
+    pub fn skip_reason(&self, declared: &BTreeSet<String>) -> Option<String> {
+        if let Some(missing) = self.needs().find(|c| !declared.contains(*c)) {
+            return Some(format!(
+                "the target does not declare capability `{missing}`"
+            ));
+        }
+        if let Some(present) = self.needs_absent().find(|c| declared.contains(*c)) {
+            return Some(format!(
+                "the target declares capability `{present}`; this scenario checks its absence"
+            ));
+        }
+        None
+    }
+
+    /// `features/stet/accounts.feature:12`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.path.display(), self.line)
+    }
+}
+
+impl FeatureSet {
+    /// Parses every `.feature` file below `dir`.
+    pub fn load(dir: &Path) -> Result<Self, FeatureError> {
+        if !dir.is_dir() {
+            return Err(FeatureError::NoDir(dir.to_path_buf()));
+        }
+        let mut paths = Vec::new();
+        collect_feature_files(dir, &mut paths)?;
+        paths.sort();
+        let mut features = Vec::new();
+        for path in paths {
+            features.push(parse_file(&path)?);
+        }
+        Ok(Self {
+            root: dir.to_path_buf(),
+            features,
+        })
+    }
+
+    /// Every scenario with its metadata, in file order.
+    pub fn scenarios(&self) -> Vec<ScenarioInfo> {
+        let mut out = Vec::new();
+        for f in &self.features {
+            out.extend(f.scenarios.iter().map(|s| scenario_info(f, &[], s)));
+            for r in &f.rules {
+                out.extend(r.scenarios.iter().map(|s| scenario_info(f, &r.tags, s)));
+            }
+        }
+        out
+    }
+
+    /// Every catalog id tagged on some scenario.
+    pub fn tagged_ids(&self) -> BTreeSet<String> {
+        self.scenarios()
+            .iter()
+            .flat_map(ScenarioInfo::catalog_ids)
+            .collect()
+    }
+
+    /// Keeps only the scenarios `keep` accepts; features left empty are dropped.
+    pub fn retain(&mut self, mut keep: impl FnMut(&ScenarioInfo) -> bool) {
+        for f in &mut self.features {
+            let mut scenarios = std::mem::take(&mut f.scenarios);
+            scenarios.retain(|s| keep(&scenario_info(f, &[], s)));
+            f.scenarios = scenarios;
+            let mut rules = std::mem::take(&mut f.rules);
+            for r in &mut rules {
+                let rule_tags = r.tags.clone();
+                r.scenarios
+                    .retain(|s| keep(&scenario_info(f, &rule_tags, s)));
+            }
+            rules.retain(|r| !r.scenarios.is_empty());
+            f.rules = rules;
+        }
+        self.features
+            .retain(|f| !f.scenarios.is_empty() || !f.rules.is_empty());
+    }
+}
+
+/// The metadata of scenario `s` of feature `f` (inside a rule tagged `rule_tags`, if any).
+fn scenario_info(
+    f: &gherkin::Feature,
+    rule_tags: &[String],
+    s: &gherkin::Scenario,
+) -> ScenarioInfo {
+    ScenarioInfo {
+        feature: f.name.clone(),
+        path: f.path.clone().unwrap_or_default(),
+        name: s.name.clone(),
+        line: s.position.line,
+        tags: f
+            .tags
+            .iter()
+            .chain(rule_tags)
+            .chain(&s.tags)
+            .cloned()
+            .collect(),
+    }
+}
+
+fn collect_feature_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FeatureError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| FeatureError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| FeatureError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect_feature_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "feature") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn parse_file(path: &Path) -> Result<gherkin::Feature, FeatureError> {
+    let text = std::fs::read_to_string(path).map_err(|source| FeatureError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default())
+        .map_err(|e| syntax_error(path, &text, &e.to_string()))?;
+    feature.path = Some(shown_path(path));
+    feature
+        .expand_examples()
+        .map_err(|e| FeatureError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("cannot expand Scenario Outline examples: {e}"),
+        })
+}
+
+/// `path` relative to the working directory when it lies below it: shorter evidence, same meaning.
+fn shown_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// gherkin reports `Error at LINE:COL: {expected tokens}`; turn that into file:line with a hint.
+fn syntax_error(path: &Path, text: &str, message: &str) -> FeatureError {
+    let (line, col): (usize, usize) = message
+        .strip_prefix("Error at ")
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(l, r)| {
+            let c = r.split(':').next()?;
+            Some((l.trim().parse().ok()?, c.trim().parse().ok()?))
+        })
+        .unwrap_or((1, 1));
+    let offending = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim();
+    FeatureError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        col,
+        detail: format!("unexpected `{offending}`"),
+        hint: "every step line starts with Given, When, Then, And or But, inside a Scenario".into(),
+    }
+}

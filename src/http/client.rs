@@ -1,0 +1,276 @@
+//! The run's HTTP client: reqwest over rustls, configured from the target's TLS settings.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+
+use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
+use crate::target::{Secret, Target};
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+    /// Raw text with its content type (for deliberately malformed bodies).
+    Raw {
+        content_type: String,
+        text: String,
+    },
+}
+
+/// What a step wants sent. `url` is absolute, or a path that [`HttpClient`] joins to the base URL.
+#[derive(Clone, Debug)]
+pub struct RequestSpec {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub bearer: Option<Secret>,
+    pub body: Option<Body>,
+}
+
+impl RequestSpec {
+    pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            method: method.into().to_ascii_uppercase(),
+            url: url.into(),
+            headers: Vec::new(),
+            bearer: None,
+            body: None,
+        }
+    }
+
+    /// Sets a header, replacing any earlier value of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.set_header(name, value);
+        self
+    }
+
+    pub fn set_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        self.remove_header(&name);
+        self.headers.push((name, value.into()));
+    }
+
+    pub fn remove_header(&mut self, name: &str) {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    }
+
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+    }
+
+    pub fn bearer(mut self, token: Secret) -> Self {
+        self.bearer = Some(token);
+        self
+    }
+
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// Why the client could not be built from the target's TLS settings.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpSetupError {
+    #[error("the CA certificate of {origin} is not valid PEM: {source}")]
+    Ca {
+        origin: String,
+        source: reqwest::Error,
+    },
+    #[error("the client certificate or key of {origin} is not usable: {source}")]
+    Identity {
+        origin: String,
+        source: reqwest::Error,
+    },
+    #[error("cannot build the HTTP client: {0}")]
+    Build(#[from] reqwest::Error),
+}
+
+/// One client per run: connection pooling makes a suite of small requests cheap.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    base_url: String,
+}
+
+impl HttpClient {
+    pub fn new(target: &Target) -> Result<Self, HttpSetupError> {
+        crate::tls::install_crypto_provider();
+        let mut builder = reqwest::Client::builder()
+            .timeout(target.timeout)
+            .connect_timeout(Duration::from_secs(10).min(target.timeout))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("obconf/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = &target.tls.ca_pem {
+            for cert in
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|source| HttpSetupError::Ca {
+                    origin: target.origin(),
+                    source,
+                })?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let Some(identity) = &target.tls.identity_pem {
+            let identity =
+                reqwest::Identity::from_pem(identity.expose().as_bytes()).map_err(|source| {
+                    HttpSetupError::Identity {
+                        origin: target.origin(),
+                        source,
+                    }
+                })?;
+            builder = builder.identity(identity);
+        }
+        if target.tls.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        Ok(Self {
+            inner: builder.build()?,
+            base_url: target.base_url.clone(),
+        })
+    }
+
+    /// The absolute URL for `url_or_path`.
+    pub fn url(&self, url_or_path: &str) -> String {
+        if url_or_path.starts_with("http://") || url_or_path.starts_with("https://") {
+            url_or_path.to_string()
+        } else {
+            format!("{}{}", self.base_url, url_or_path)
+        }
+    }
+
+    /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
+    pub async fn send(&self, spec: RequestSpec) -> Exchange {
+        let url = self.url(&spec.url);
+        let mut headers = spec.headers.clone();
+        if let Some(token) = &spec.bearer {
+            headers.push((
+                "Authorization".to_string(),
+                format!("Bearer {}", token.expose()),
+            ));
+        }
+        let (body_text, content_type) = match &spec.body {
+            None => (None, None),
+            Some(Body::Json(v)) => (Some(v.to_string()), Some("application/json".to_string())),
+            Some(Body::Form(pairs)) => (
+                Some(form_encode(pairs)),
+                Some("application/x-www-form-urlencoded".to_string()),
+            ),
+            Some(Body::Raw { content_type, text }) => {
+                (Some(text.clone()), Some(content_type.clone()))
+            }
+        };
+        if let Some(ct) = content_type
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            headers.push(("Content-Type".to_string(), ct));
+        }
+        let request = RecordedRequest {
+            method: spec.method.clone(),
+            url: url.clone(),
+            headers: headers.clone(),
+            body: body_text.clone(),
+        };
+        let started = Instant::now();
+        let method = match Method::from_bytes(spec.method.as_bytes()) {
+            Ok(m) => m,
+            Err(_) => {
+                return Exchange {
+                    request,
+                    response: None,
+                    error: Some(format!("`{}` is not an HTTP method", spec.method)),
+                    elapsed: started.elapsed(),
+                };
+            }
+        };
+        let mut builder = self.inner.request(method, &url);
+        for (k, v) in &headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = body_text {
+            builder = builder.body(body);
+        }
+        let outcome = async {
+            let response = builder.send().await?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response.text().await?;
+            Ok::<_, reqwest::Error>(RecordedResponse {
+                status,
+                headers,
+                body,
+            })
+        }
+        .await;
+        let elapsed = started.elapsed();
+        match outcome {
+            Ok(response) => Exchange {
+                request,
+                response: Some(response),
+                error: None,
+                elapsed,
+            },
+            Err(e) => Exchange {
+                request,
+                response: None,
+                error: Some(describe_transport_error(&e)),
+                elapsed,
+            },
+        }
+    }
+}
+
+/// `a=1&b=2`, percent-encoded.
+pub fn form_encode(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// reqwest's error chain, flattened: "error sending request: … : connection refused".
+fn describe_transport_error(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,11 @@
+//! The HTTP client every step uses, and the evidence it keeps of each exchange.
+//!
+//! All requests of a run go through one [`HttpClient`] so that TLS settings, timeouts and evidence
+//! capture are the same everywhere. A transport failure is not a Rust error here: it becomes an
+//! [`Exchange`] without a response, so a step can fail with the exact request that could not be sent.
+
+mod client;
+mod exchange;
+
+pub use client::{Body, HttpClient, HttpSetupError, RequestSpec};
+pub use exchange::{Exchange, RecordedRequest, RecordedResponse};

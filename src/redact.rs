@@ -1,0 +1,165 @@
+//! Redaction: the one place that decides what text may leave the process.
+//!
+//! Every secret the run learns (target-file tokens, passwords, tokens a bank issues during the run)
+//! is registered here, and every piece of text bound for the console, a log or a report passes
+//! through [`redact`] first. Headers and JSON/form fields that carry credentials are masked by name
+//! as well, so a secret the run never saw (a token minted by the bank in a response) is also hidden.
+//! This module must never print or store what it redacts anywhere but its own in-memory set.
+
+use std::collections::BTreeSet;
+use std::sync::{LazyLock, RwLock};
+
+/// What replaces a secret in any output.
+pub const MASK: &str = "[REDACTED]";
+
+/// Header names whose values are always masked.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "app-secret",
+    "secret",
+    "access-token",
+    "client-secret",
+    "x-api-key",
+];
+
+/// JSON and form field names whose values are always masked.
+const SECRET_FIELDS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "password",
+    "client_secret",
+    "client_assertion",
+    "assertion",
+    "code",
+    "code_verifier",
+    "secret",
+    "app_secret",
+    "private_key",
+    "nonce",
+];
+
+/// Secrets shorter than this are not searched for in free text: masking every "1" would make
+/// evidence unreadable, and such values cannot be credentials worth protecting.
+const MIN_SECRET_LEN: usize = 6;
+
+static SECRETS: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::default);
+
+/// Registers a value that must never appear in output.
+pub fn register(secret: &str) {
+    let secret = secret.trim();
+    if secret.len() >= MIN_SECRET_LEN {
+        if let Ok(mut set) = SECRETS.write() {
+            set.insert(secret.to_string());
+        }
+    }
+}
+
+/// Whether a header's value must be masked whatever it holds.
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// Whether a JSON or form field's value must be masked whatever it holds.
+pub fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// Masks every registered secret in `text`, longest first so that a secret containing another is
+/// masked whole.
+pub fn redact(text: &str) -> String {
+    let Ok(set) = SECRETS.read() else {
+        return text.to_string();
+    };
+    let mut secrets: Vec<&String> = set.iter().collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for secret in secrets {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), MASK);
+        }
+    }
+    out
+}
+
+/// Masks credential fields in a JSON document (recursively), then registered secrets.
+pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if is_secret_field(k) && !v.is_null() {
+                        Value::String(MASK.to_string())
+                    } else {
+                        redact_json(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact_json).collect()),
+        Value::String(s) => Value::String(redact(s)),
+        other => other.clone(),
+    }
+}
+
+/// Masks credential fields in an `application/x-www-form-urlencoded` body, then registered secrets.
+pub fn redact_form(body: &str) -> String {
+    let masked: Vec<String> = body
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if is_secret_field(k) => format!("{k}={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    redact(&masked.join("&"))
+}
+
+/// Masks a body whatever its type: JSON by field, form by field, anything else by registered value.
+pub fn redact_body(body: &str) -> String {
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
+        return serde_json::to_string_pretty(&redact_json(&json)).unwrap_or_else(|_| redact(body));
+    }
+    if body.contains('=') && !body.contains(char::is_whitespace) {
+        return redact_form(body);
+    }
+    redact(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registered_secrets_are_masked_longest_first() {
+        register("tok-abcdef");
+        register("tok-abcdef-longer");
+        assert_eq!(
+            redact("a tok-abcdef-longer b tok-abcdef"),
+            "a [REDACTED] b [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn short_values_are_not_treated_as_secrets() {
+        register("12");
+        assert_eq!(redact("status 12"), "status 12");
+    }
+
+    #[test]
+    fn credential_fields_are_masked_by_name() {
+        let v = serde_json::json!({"access_token": "zzz", "nested": [{"password": "p"}], "ok": 1});
+        let r = redact_json(&v);
+        assert_eq!(r["access_token"], MASK);
+        assert_eq!(r["nested"][0]["password"], MASK);
+        assert_eq!(r["ok"], 1);
+        assert_eq!(
+            redact_form("grant_type=password&username=LEA&password=hunter2"),
+            "grant_type=password&username=LEA&password=[REDACTED]"
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! Runs one family's features against one target and records what happened.
+//!
+//! The runner prepares (features parsed and filtered, embedded bank started, client and tokens
+//! ready), publishes the run context, drives cucumber with the [`Collector`], and returns the
+//! [`RunRecord`]. It never prints reports: that is `report`'s job. Runs in one process are
+//! serialised, because cucumber builds Worlds from the one published context.
+
+mod collector;
+pub mod record;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::{World as _, gherkin};
+
+pub use collector::Collector;
+pub use record::{RunRecord, ScenarioRecord, StepStatus, Verdict};
+
+use crate::auth::TokenBook;
+use crate::catalog::Coverage;
+use crate::family::{EmbeddedBank, EmbeddedError, Family};
+use crate::features::{FeatureError, FeatureSet, ScenarioInfo, family_dir};
+use crate::http::{HttpClient, HttpSetupError};
+use crate::sandbox::FaultSet;
+use crate::target::Target;
+use crate::world::{ObWorld, RunContext};
+
+/// Scenarios run at once unless the command line or the target says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct RunRequest {
+    pub target: Target,
+    /// The folder holding `<family>/…feature` (or a family's features directly).
+    pub features_root: PathBuf,
+    /// A cucumber tag expression (`@STET-AIS-ACC-01 or @consent`).
+    pub tags: Option<String>,
+    /// Only scenarios whose name matches.
+    pub name: Option<regex::Regex>,
+    pub concurrency: Option<usize>,
+    /// Print a line per finished scenario.
+    pub progress: bool,
+}
+
+/// Why a run could not start. Scenario failures are not errors: they are in the record.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error(
+        "--tags `{expr}` is not a tag expression: {detail} (hint: `@STET-AIS-ACC-01 or @consent`)"
+    )]
+    Tags { expr: String, detail: String },
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    #[error(transparent)]
+    Http(#[from] HttpSetupError),
+}
+
+static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Runs `request` for `family`, filling `record` as scenarios finish (so a caller that stops the
+/// run early still has what finished).
+pub async fn run(
+    request: RunRequest,
+    family: &'static dyn Family,
+    record: Arc<Mutex<RunRecord>>,
+) -> Result<(), RunError> {
+    let _serial = RUN_LOCK.lock().await;
+    let started = Instant::now();
+    let dir = family_dir(&request.features_root, family.name());
+    let mut features = FeatureSet::load(&dir)?;
+    let tagged = features.tagged_ids();
+
+    let bank = start_embedded_if_needed(&request.target, family).await?;
+    let target = bank
+        .as_ref()
+        .map(|b| b.target.clone())
+        .unwrap_or_else(|| request.target.clone());
+    let declared = target.declared_capabilities();
+
+    let tag_filter = match &request.tags {
+        Some(expr) => Some(expr.parse::<TagOperation>().map_err(|e| RunError::Tags {
+            expr: expr.clone(),
+            detail: e.to_string(),
+        })?),
+        None => None,
+    };
+    let selected = |s: &ScenarioInfo| {
+        tag_filter.as_ref().is_none_or(|t| t.eval(s.tags.iter()))
+            && request.name.as_ref().is_none_or(|re| re.is_match(&s.name))
+    };
+    let mut skipped = Vec::new();
+    features.retain(|s| {
+        if !selected(s) {
+            return false;
+        }
+        match s.skip_reason(&declared) {
+            Some(reason) => {
+                skipped.push(skipped_record(s, reason));
+                false
+            }
+            None => true,
+        }
+    });
+    if let Ok(mut r) = record.lock() {
+        r.target = target.name.clone();
+        r.family = family.name().to_string();
+        r.coverage = Some(Coverage::of(family.catalog_prefix(), &tagged));
+        r.scenarios.extend(skipped);
+    }
+
+    let target = Arc::new(target);
+    let http = HttpClient::new(&target)?;
+    let ctx = Arc::new(RunContext {
+        tokens: TokenBook::new(target.clone(), http.clone()),
+        http,
+        family,
+        api_prefix: target
+            .api_prefix
+            .clone()
+            .unwrap_or_else(|| family.default_api_prefix().to_string()),
+        today: chrono::Utc::now().date_naive(),
+        target: target.clone(),
+    });
+    RunContext::install(ctx);
+    let concurrency = request
+        .concurrency
+        .or(target.concurrency)
+        .unwrap_or(DEFAULT_CONCURRENCY)
+        .max(1);
+
+    let quiet = QuietPanics::install();
+    ObWorld::cucumber::<PathBuf>()
+        .with_parser(Preparsed)
+        .with_writer(Collector::new(record.clone(), request.progress))
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .max_concurrent_scenarios(concurrency)
+        .run(features.features)
+        .await;
+    drop(quiet);
+    RunContext::clear();
+    drop(bank);
+
+    if let Ok(mut r) = record.lock() {
+        r.sort();
+        r.duration = started.elapsed();
+    }
+    Ok(())
+}
+
+/// Starts the family's embedded bank when the target asks for it.
+async fn start_embedded_if_needed(
+    target: &Target,
+    family: &'static dyn Family,
+) -> Result<Option<EmbeddedBank>, RunError> {
+    if !target.embedded {
+        return Ok(None);
+    }
+    let faults = FaultSet::parse(&target.faults, family.faults()).map_err(EmbeddedError::from)?;
+    let listen: SocketAddr = ([127, 0, 0, 1], 0).into();
+    Ok(Some(
+        family
+            .start_embedded(target.clone(), faults, listen)
+            .await?,
+    ))
+}
+
+fn skipped_record(s: &ScenarioInfo, reason: String) -> ScenarioRecord {
+    ScenarioRecord {
+        feature: s.feature.clone(),
+        path: s.path.clone(),
+        name: s.name.clone(),
+        line: s.line,
+        tags: s.tags.clone(),
+        catalog_ids: s.catalog_ids(),
+        verdict: Verdict::Skipped,
+        steps: Vec::new(),
+        duration: Duration::ZERO,
+        skip_reason: Some(reason),
+        failure: None,
+    }
+}
+
+/// Hands cucumber the features obconf already parsed, so that what was listed and filtered is
+/// exactly what runs.
+struct Preparsed;
+
+impl cucumber::Parser<Vec<gherkin::Feature>> for Preparsed {
+    type Cli = cucumber::cli::Empty;
+    type Output =
+        futures::stream::Iter<std::vec::IntoIter<cucumber::parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, input: Vec<gherkin::Feature>, _cli: Self::Cli) -> Self::Output {
+        futures::stream::iter(input.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}
+
+/// Silences the default panic message while steps run: a failed step's message is reported once,
+/// with its evidence, by the collector.
+struct QuietPanics;
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+static PREVIOUS_HOOK: Mutex<Option<PanicHook>> = Mutex::new(None);
+
+impl QuietPanics {
+    fn install() -> Self {
+        let previous = std::panic::take_hook();
+        if let Ok(mut slot) = PREVIOUS_HOOK.lock() {
+            *slot = Some(previous);
+        }
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Ok(mut slot) = PREVIOUS_HOOK.lock()
+            && let Some(previous) = slot.take()
+        {
+            std::panic::set_hook(previous);
+        }
+    }
+}

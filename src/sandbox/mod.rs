@@ -1,0 +1,15 @@
+//! The embedded reference banks, one folder per API family, and what they share.
+//!
+//! A reference bank implements a family's documents faithfully, holds the documents' personas and
+//! data, and can be told to break one documented rule at a time ([`fault`]). It is served over real
+//! TLS on loopback ([`server`]) so that obconf exercises the same code against it as against a real
+//! bank. Nothing here may reach outside the process except through that socket.
+
+pub mod clock;
+pub mod fault;
+pub mod server;
+pub mod stet;
+
+pub use clock::Clock;
+pub use fault::{Fault, FaultSet, UnknownFault};
+pub use server::{PeerCertificates, ServerHandle, serve_tls};

@@ -1,0 +1,106 @@
+//! Serves an embedded bank over real TLS on loopback.
+//!
+//! An own accept loop (tokio-rustls, then hyper-util's auto HTTP/1 + HTTP/2 builder) rather than a
+//! ready-made server, because banks that bind tokens to client certificates need the peer
+//! certificate: it is attached to every request as a [`PeerCertificates`] extension. The server must
+//! never stop because one connection misbehaves; it stops when its [`ServerHandle`] is dropped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use rustls::ServerConfig;
+use rustls_pki_types::CertificateDer;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::tls::pki::Certified;
+
+/// The client certificates presented on the connection a request came in on (empty without mTLS).
+#[derive(Clone, Debug, Default)]
+pub struct PeerCertificates(pub Arc<Vec<CertificateDer<'static>>>);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid TLS configuration for the embedded bank: {0}")]
+    Tls(#[from] rustls::Error),
+}
+
+/// A running server. Dropping it stops the accept loop.
+#[derive(Debug)]
+pub struct ServerHandle {
+    pub addr: SocketAddr,
+    _stop: oneshot::Sender<()>,
+}
+
+impl ServerHandle {
+    /// `https://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+}
+
+/// Binds `addr` and serves `router` over TLS with `server_cert`, on the current tokio runtime.
+pub async fn serve_tls(
+    addr: SocketAddr,
+    server_cert: &Certified,
+    router: Router,
+) -> Result<ServerHandle, ServeError> {
+    crate::tls::install_crypto_provider();
+    let mut config = ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![server_cert.cert_der.clone()], server_cert.key_der())?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                _ = &mut stop_rx => break,
+                accepted = listener.accept() => accepted,
+            };
+            let Ok((tcp, _peer)) = accepted else { continue };
+            let acceptor = acceptor.clone();
+            let router = router.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let peer = PeerCertificates(Arc::new(
+                    tls.get_ref()
+                        .1
+                        .peer_certificates()
+                        .map(|c| c.to_vec())
+                        .unwrap_or_default(),
+                ));
+                let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+                    req.extensions_mut().insert(peer.clone());
+                    router.clone().oneshot(req.map(axum::body::Body::new))
+                });
+                let _ = auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    Ok(ServerHandle {
+        addr: local,
+        _stop: stop_tx,
+    })
+}

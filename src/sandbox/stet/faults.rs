@@ -1,0 +1,201 @@
+//! The STET bank's fault table: every documented rule this bank can be told to break.
+//!
+//! Each entry names the rule in the document's words and the catalog ids whose scenarios must fail
+//! while the fault is active; the handlers test the names below with `FaultSet::has`. A fault must
+//! change only the behaviour it names, and must never make the bank panic or stop answering.
+
+use crate::sandbox::Fault;
+
+pub(super) const WRONG_SCOPE_ACCEPTED: &str = "wrong-scope-accepted";
+pub(super) const POST_ALLOWED: &str = "post-allowed";
+pub(super) const EXTRA_CLOSED_ACCOUNT: &str = "extra-closed-account";
+pub(super) const CONSENT_ANSWERS_200: &str = "consent-answers-200";
+pub(super) const UNCONSENTED_DETAILS_SHOWN: &str = "unconsented-details-shown";
+pub(super) const IDENTITY_LINK_MISSING: &str = "identity-link-missing";
+pub(super) const REVOCATION_IGNORED: &str = "revocation-ignored";
+pub(super) const CONSENT_MERGED: &str = "consent-merged";
+pub(super) const BALANCE_SIGN_LOST: &str = "balance-sign-lost";
+pub(super) const UNKNOWN_ACCOUNT_403: &str = "unknown-account-403";
+pub(super) const CLBD_MISSING: &str = "clbd-missing";
+pub(super) const HISTORY_MISSING: &str = "history-missing";
+pub(super) const DATE_FROM_EXCLUSIVE: &str = "date-from-exclusive";
+pub(super) const DATE_TO_INCLUSIVE: &str = "date-to-inclusive";
+pub(super) const ENTRY_REFERENCE_INVENTED: &str = "entry-reference-invented";
+pub(super) const NO_62_DAY_BOUND: &str = "no-62-day-bound";
+pub(super) const LENIENT_DATES: &str = "lenient-dates";
+pub(super) const STRICT_DATES: &str = "strict-dates";
+pub(super) const EMPTY_HISTORY_200: &str = "empty-history-200";
+pub(super) const PENDING_STATUS: &str = "pending-status";
+pub(super) const IDENTITY_FORBIDDEN: &str = "identity-forbidden";
+pub(super) const IDENTITY_WITHOUT_CONSENT: &str = "identity-without-consent";
+pub(super) const TRUSTED_BENEFICIARIES_400: &str = "trusted-beneficiaries-400";
+pub(super) const REQUEST_ID_NOT_ECHOED: &str = "request-id-not-echoed";
+pub(super) const EXPIRED_TOKEN_ACCEPTED: &str = "expired-token-accepted";
+pub(super) const ACCEPT_IGNORED: &str = "accept-ignored";
+pub(super) const UNAUTHENTICATED_403: &str = "unauthenticated-403";
+pub(super) const CHARSET_MISSING: &str = "charset-missing";
+
+/// Every fault of the STET reference bank, in catalog order.
+pub static FAULTS: &[Fault] = &[
+    Fault {
+        name: WRONG_SCOPE_ACCEPTED,
+        rule: "an access token whose scope is not aisp must be refused on AIS resources (HTTP 403)",
+        breaks: &[
+            "STET-AIS-ACC-02",
+            "STET-AIS-CNS-02",
+            "STET-AIS-BAL-03",
+            "STET-AIS-TRX-03",
+        ],
+    },
+    Fault {
+        name: POST_ALLOWED,
+        rule: "a non authorized request (POST) must be answered HTTP 405",
+        breaks: &[
+            "STET-AIS-ACC-03",
+            "STET-AIS-CNS-03",
+            "STET-AIS-BAL-04",
+            "STET-AIS-TRX-04",
+        ],
+    },
+    Fault {
+        name: EXTRA_CLOSED_ACCOUNT,
+        rule: "GET /accounts lists the PSU's eligible online accessible payment accounts only",
+        breaks: &["STET-AIS-ACC-01"],
+    },
+    Fault {
+        name: CONSENT_ANSWERS_200,
+        rule: "PUT /consents: the ASPSP answers by HTTP201 return code",
+        breaks: &["STET-AIS-CNS-01", "STET-AIS-CNS-06"],
+    },
+    Fault {
+        name: UNCONSENTED_DETAILS_SHOWN,
+        rule: "before any consent, GET /accounts lists the accounts without balances, URI or resourceId",
+        breaks: &["STET-AIS-CNS-04"],
+    },
+    Fault {
+        name: IDENTITY_LINK_MISSING,
+        rule: "GET /accounts gives the URI of GET /end-user-identity when psuIdentity was set to true",
+        breaks: &["STET-AIS-CNS-05"],
+    },
+    Fault {
+        name: REVOCATION_IGNORED,
+        rule: "a PUT /consents with no account means the customer is revoking all his accounts",
+        breaks: &["STET-AIS-CNS-06"],
+    },
+    Fault {
+        name: CONSENT_MERGED,
+        rule: "each new PUT /consents replaces any prior consent that was previously sent by the AISP",
+        breaks: &["STET-AIS-CNS-07", "STET-AIS-CNS-06"],
+    },
+    Fault {
+        name: BALANCE_SIGN_LOST,
+        rule: "the accounting balance is reported with its sign (a negative balance stays negative)",
+        breaks: &["STET-AIS-BAL-01"],
+    },
+    Fault {
+        name: UNKNOWN_ACCOUNT_403,
+        rule: "an unknown account is answered HTTP 404",
+        breaks: &["STET-AIS-BAL-02", "STET-AIS-TRX-02"],
+    },
+    Fault {
+        name: CLBD_MISSING,
+        rule: "the balance report gives the accounting balance (CLBD)",
+        breaks: &[
+            "STET-AIS-BAL-01",
+            "STET-AIS-BAL-05",
+            "STET-AIS-BAL-06",
+            "STET-AIS-CNS-05",
+        ],
+    },
+    Fault {
+        name: HISTORY_MISSING,
+        rule: "GET /accounts/{id}/transactions returns the account's transaction history",
+        breaks: &[
+            "STET-AIS-TRX-01",
+            "STET-AIS-TRX-05",
+            "STET-AIS-TRX-06",
+            "STET-AIS-TRX-07",
+            "STET-AIS-TRX-08",
+        ],
+    },
+    Fault {
+        name: DATE_FROM_EXCLUSIVE,
+        rule: "dateFrom: start date to search for transactions (date included)",
+        breaks: &["STET-AIS-TRX-05", "STET-AIS-TRX-08"],
+    },
+    Fault {
+        name: DATE_TO_INCLUSIVE,
+        rule: "dateTo: end date to search for transactions (date NOT included)",
+        breaks: &["STET-AIS-TRX-06", "STET-AIS-TRX-08"],
+    },
+    Fault {
+        name: ENTRY_REFERENCE_INVENTED,
+        rule: "a transaction without entryReference is returned with that field empty",
+        breaks: &["STET-AIS-TRX-07"],
+    },
+    Fault {
+        name: NO_62_DAY_BOUND,
+        rule: "the transaction history is limited to 62 days; an older dateFrom is a period out of bound (HTTP 400)",
+        breaks: &["STET-AIS-TRX-09", "STET-AIS-TRX-06"],
+    },
+    Fault {
+        name: LENIENT_DATES,
+        rule: "an invalid dateFrom or dateTo is answered HTTP 400",
+        breaks: &["STET-AIS-TRX-10"],
+    },
+    Fault {
+        name: STRICT_DATES,
+        rule: "dateFrom and dateTo accept the three ISO 8601 forms given by the document",
+        breaks: &["STET-AIS-TRX-12"],
+    },
+    Fault {
+        name: EMPTY_HISTORY_200,
+        rule: "no transaction present in the list is answered HTTP 204",
+        breaks: &["STET-AIS-TRX-11"],
+    },
+    Fault {
+        name: PENDING_STATUS,
+        rule: "transaction statuses are BOOK or OTHR; PDNG is not used by this API",
+        breaks: &["STET-AIS-TRX-13"],
+    },
+    Fault {
+        name: IDENTITY_FORBIDDEN,
+        rule: "GET /end-user-identity returns the PSU's identity when psuIdentity was consented",
+        breaks: &["STET-AIS-IDN-01"],
+    },
+    Fault {
+        name: IDENTITY_WITHOUT_CONSENT,
+        rule: "GET /end-user-identity without a psuIdentity consent is answered HTTP 403",
+        breaks: &["STET-AIS-IDN-02"],
+    },
+    Fault {
+        name: TRUSTED_BENEFICIARIES_400,
+        rule: "GET /trusted-beneficiaries exists but is not supported: HTTP 501",
+        breaks: &["STET-AIS-TBN-01"],
+    },
+    Fault {
+        name: REQUEST_ID_NOT_ECHOED,
+        rule: "every response carries the request's X-Request-ID",
+        breaks: &["STET-GEN-01"],
+    },
+    Fault {
+        name: EXPIRED_TOKEN_ACCEPTED,
+        rule: "an expired access token is rejected with HTTP 401 and error invalid_token",
+        breaks: &["STET-GEN-03"],
+    },
+    Fault {
+        name: ACCEPT_IGNORED,
+        rule: "a request whose Accept the ASPSP cannot serve is answered HTTP 406",
+        breaks: &["STET-GEN-05"],
+    },
+    Fault {
+        name: CHARSET_MISSING,
+        rule: "responses are application/hal+json or application/json with charset=utf-8",
+        breaks: &["STET-GEN-05"],
+    },
+    Fault {
+        name: UNAUTHENTICATED_403,
+        rule: "a request with no access token, or one the ASPSP never issued, is answered HTTP 401",
+        breaks: &["STET-GEN-06"],
+    },
+];

@@ -1,0 +1,152 @@
+//! The embedded STET PSD2 v1.4.2 reference bank, as BPCE (Caisse d'Epargne / BTP Banque) documents
+//! it: password-grant tokens, the "mixed" AISP consent, accounts, balances, transactions and the
+//! end-user identity, with the BPCE sandbox personas.
+//!
+//! This file holds the public API and the router; each concern lives in its own file. The bank must
+//! never panic on what a client sends (a malformed request is a 4xx), never reach outside the
+//! process, and break a documented rule only when a fault of [`FAULTS`] asks it to.
+
+pub mod data;
+
+mod accounts;
+mod auth;
+mod consent;
+mod dates;
+mod faults;
+mod identity;
+mod reply;
+mod transactions;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::any;
+
+use crate::sandbox::{Clock, FaultSet};
+
+use self::auth::TokenStore;
+use self::consent::ConsentStore;
+use self::data::{Ledger, PERSONAS};
+use self::reply::ApiError;
+
+pub use self::faults::FAULTS;
+
+/// Where the AIS API lives.
+pub const API_PREFIX: &str = "/stet/psd2/v1.4.2";
+/// The OAuth2 token endpoint.
+pub const TOKEN_PATH: &str = "/stet/psd2/oauth/token";
+/// Capabilities (catalog `capability:` names) this bank implements.
+pub const CAPABILITIES: &[&str] = &["stet.end-user-identity", "stet.bpce-limits"];
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// One running STET reference bank: its data, its tokens and consents, and its active faults.
+#[derive(Debug)]
+pub struct StetBank {
+    faults: FaultSet,
+    clock: Clock,
+    ledger: Ledger,
+    passwords: HashMap<&'static str, String>,
+    tokens: TokenStore,
+    consents: ConsentStore,
+}
+
+impl StetBank {
+    /// A bank whose data is dated from `clock.today()`, with fresh random passwords.
+    pub fn new(faults: FaultSet, clock: Clock) -> Arc<Self> {
+        let ledger = Ledger::build(clock.today());
+        let passwords = PERSONAS
+            .iter()
+            .map(|p| (p.name, auth::random_password()))
+            .collect();
+        Arc::new(Self {
+            faults,
+            clock,
+            ledger,
+            passwords,
+            tokens: TokenStore::default(),
+            consents: ConsentStore::default(),
+        })
+    }
+
+    /// Serves [`TOKEN_PATH`] and everything under [`API_PREFIX`].
+    pub fn router(self: &Arc<Self>) -> Router {
+        let api = |path: &str| format!("{API_PREFIX}{path}");
+        Router::new()
+            .route(TOKEN_PATH, any(auth::token))
+            .route(&api("/consents"), any(consent::put))
+            .route(&api("/accounts"), any(accounts::list))
+            .route(&api("/accounts/{id}/balances"), any(accounts::balances))
+            .route(
+                &api("/accounts/{id}/transactions"),
+                any(transactions::history),
+            )
+            .route(&api("/end-user-identity"), any(identity::end_user_identity))
+            .route(
+                &api("/trusted-beneficiaries"),
+                any(identity::trusted_beneficiaries),
+            )
+            .fallback(unknown_path)
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(self),
+                echo_request_id,
+            ))
+            .with_state(Arc::clone(self))
+    }
+
+    /// Sandbox login (username, password) of a persona for the password grant; None for an unknown persona.
+    pub fn login(&self, persona: &str) -> Option<(String, String)> {
+        let persona = data::persona(persona)?;
+        let password = self.passwords.get(persona.name)?;
+        Some((persona.name.to_string(), password.clone()))
+    }
+
+    /// An access token of scope aisp that this bank issued to `persona` and that has already expired.
+    pub fn issue_expired_token(&self, persona: &str) -> Option<String> {
+        data::persona(persona).map(|p| self.expired_token(p))
+    }
+
+    /// The answer to a request: the handler's response, or its error as an ErrorModel.
+    fn finish(&self, parts: &Parts, outcome: Result<Response, ApiError>) -> Response {
+        outcome.unwrap_or_else(|error| error.render(parts.uri.path(), self.clock.now()))
+    }
+}
+
+/// Copies the request's X-Request-ID onto the response, errors included. Also where the
+/// `charset-missing` fault drops the charset from JSON media types, since every JSON reply passes here.
+async fn echo_request_id(
+    State(bank): State<Arc<StetBank>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let request_id = request.headers().get(X_REQUEST_ID).cloned();
+    let mut response = next.run(request).await;
+    if let Some(request_id) = request_id
+        && !bank.faults.has(faults::REQUEST_ID_NOT_ECHOED)
+    {
+        response.headers_mut().insert(X_REQUEST_ID, request_id);
+    }
+    if bank.faults.has(faults::CHARSET_MISSING)
+        && let Some(media_type) = response.headers().get(header::CONTENT_TYPE)
+        && let Some(bare) = media_type.to_str().ok().and_then(|t| t.split(';').next())
+        && let Ok(bare) = HeaderValue::from_str(bare.trim())
+    {
+        response.headers_mut().insert(header::CONTENT_TYPE, bare);
+    }
+    response
+}
+
+/// Anything outside the documented paths.
+async fn unknown_path(State(bank): State<Arc<StetBank>>, uri: Uri) -> Response {
+    ApiError::NotFound(format!("no resource at {}", uri.path()))
+        .render(uri.path(), bank.clock.now())
+}

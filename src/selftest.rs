@@ -1,0 +1,180 @@
+//! The mutation matrix: proof that no check is blind.
+//!
+//! The suite runs against the healthy embedded bank (every scenario must pass) and then once per
+//! named fault. A fault must break every catalog id it claims; every scenario must be broken by at
+//! least one fault. A scenario no fault can fail is a defect, like an assertion that cannot fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::family::Family;
+use crate::runner::{self, RunError, RunRecord, RunRequest, Verdict};
+use crate::sandbox::Fault;
+
+/// One fault's effect.
+#[derive(Debug)]
+pub struct FaultRow {
+    pub fault: Fault,
+    /// Scenarios (`id name`) that failed with this fault on.
+    pub broken: Vec<String>,
+    /// Ids the fault claims that no failing scenario carries.
+    pub unbroken_claims: Vec<String>,
+}
+
+/// The whole matrix for one family.
+#[derive(Debug)]
+pub struct Matrix {
+    pub family: String,
+    pub healthy: RunRecord,
+    pub rows: Vec<FaultRow>,
+    /// Scenarios that no fault breaks.
+    pub blind: Vec<String>,
+}
+
+impl Matrix {
+    /// Healthy bank all green, every claim kept, no blind scenario.
+    pub fn is_sound(&self) -> bool {
+        self.healthy.count(Verdict::Failed) == 0
+            && self.healthy.count(Verdict::NotRun) == 0
+            && self.rows.iter().all(|r| r.unbroken_claims.is_empty())
+            && self.blind.is_empty()
+    }
+
+    /// The matrix as text for users.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: healthy bank: {} passed, {} failed, {} skipped ({:.2} s)",
+            self.family,
+            self.healthy.count(Verdict::Passed),
+            self.healthy.count(Verdict::Failed),
+            self.healthy.count(Verdict::Skipped),
+            self.healthy.duration.as_secs_f64()
+        );
+        for s in self
+            .healthy
+            .scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Failed)
+        {
+            let _ = writeln!(out, "  FAILS ON THE HEALTHY BANK: [{}] {}", s.ids(), s.name);
+        }
+        for row in &self.rows {
+            let mark = if row.unbroken_claims.is_empty() {
+                "ok  "
+            } else {
+                "MISS"
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} fault {:<28} breaks {:>2} scenario(s): {}",
+                row.fault.name,
+                row.broken.len(),
+                row.fault.rule
+            );
+            for id in &row.unbroken_claims {
+                let _ = writeln!(
+                    out,
+                    "       claims {id} but no scenario with that id failed"
+                );
+            }
+        }
+        if self.blind.is_empty() {
+            let _ = writeln!(out, "  every scenario is broken by at least one fault");
+        } else {
+            for s in &self.blind {
+                let _ = writeln!(out, "  BLIND: no fault breaks `{s}`");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  verdict: {}",
+            if self.is_sound() {
+                "sound"
+            } else {
+                "NOT SOUND"
+            }
+        );
+        out
+    }
+}
+
+fn key(s: &runner::ScenarioRecord) -> String {
+    format!("[{}] {}", s.ids(), s.name)
+}
+
+/// Runs the matrix for `family` with the features under `features_root`.
+pub async fn mutation_matrix(
+    family: &'static dyn Family,
+    features_root: &Path,
+) -> Result<Matrix, RunError> {
+    let run_with = |faults: Vec<String>| {
+        let mut target = family.embedded_target();
+        target.faults = faults;
+        RunRequest {
+            target,
+            features_root: features_root.to_path_buf(),
+            tags: None,
+            name: None,
+            concurrency: None,
+            progress: false,
+        }
+    };
+    let healthy = run_once(family, run_with(Vec::new())).await?;
+    let ran: BTreeSet<String> = healthy
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict != Verdict::Skipped)
+        .map(key)
+        .collect();
+    let mut broken_by: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for fault in family.faults() {
+        let record = run_once(family, run_with(vec![fault.name.to_string()])).await?;
+        let failed: Vec<&runner::ScenarioRecord> = record
+            .scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Failed)
+            .collect();
+        for s in &failed {
+            *broken_by.entry(key(s)).or_default() += 1;
+        }
+        let failed_ids: BTreeSet<&str> = failed
+            .iter()
+            .flat_map(|s| s.catalog_ids.iter().map(String::as_str))
+            .collect();
+        rows.push(FaultRow {
+            fault: *fault,
+            broken: failed.iter().map(|s| key(s)).collect(),
+            unbroken_claims: fault
+                .breaks
+                .iter()
+                .filter(|id| !failed_ids.contains(**id))
+                .map(|id| id.to_string())
+                .collect(),
+        });
+    }
+    let blind = ran
+        .into_iter()
+        .filter(|s| !broken_by.contains_key(s))
+        .collect();
+    Ok(Matrix {
+        family: family.name().to_string(),
+        healthy,
+        rows,
+        blind,
+    })
+}
+
+async fn run_once(family: &'static dyn Family, request: RunRequest) -> Result<RunRecord, RunError> {
+    let record = Arc::new(Mutex::new(RunRecord::new("", family.name())));
+    runner::run(request, family, record.clone()).await?;
+    let r = record
+        .lock()
+        .map(|r| r.clone())
+        .unwrap_or_else(|p| p.into_inner().clone());
+    Ok(r)
+}

@@ -1,0 +1,138 @@
+//! The target: which bank a run talks to and with what credentials, read from a YAML file.
+//!
+//! The file is strict (an unknown key is an error with its line), secrets are never required inline
+//! (`${ENV_VAR}` or `{ file: path }`), paths are relative to the file, and nothing about a particular
+//! API family is hard-coded here: family names and defaults come from the family registry.
+//! Loading never touches the network.
+
+mod file;
+pub mod secret;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use file::{LoginSpec, OAuthSpec, PersonaSpec, TargetFile, TlsSpec};
+pub use secret::{Secret, SecretError, SecretSpec};
+
+/// Requests that take longer than this fail, unless the target file says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A target ready to run against: every secret resolved, every path read.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub name: String,
+    pub family: String,
+    /// Where it was read from, for messages; `None` for a target built in memory.
+    pub source: Option<PathBuf>,
+    /// `scheme://host:port`, no trailing slash. Empty for an embedded target until its bank starts.
+    pub base_url: String,
+    /// `None` means the family's default prefix.
+    pub api_prefix: Option<String>,
+    /// Whether the run starts the family's embedded bank and points this target at it.
+    pub embedded: bool,
+    /// Faults to switch on in the embedded bank (embedded targets only).
+    pub faults: Vec<String>,
+    /// Capabilities declared by the file; `None` lets an embedded bank declare its own.
+    pub capabilities: Option<BTreeSet<String>>,
+    pub personas: BTreeMap<String, Persona>,
+    pub oauth: Option<OAuth>,
+    pub tls: TlsSettings,
+    pub timeout: Duration,
+    pub concurrency: Option<usize>,
+}
+
+/// A PSU persona as the target knows it.
+#[derive(Clone, Debug, Default)]
+pub struct Persona {
+    /// Ready access tokens by scope name (`aisp`, `pisp`), plus `expired` for a token the bank issued
+    /// that has since expired.
+    pub tokens: BTreeMap<String, Secret>,
+    /// Credentials for the password grant, used where no ready token is given.
+    pub login: Option<Login>,
+    /// Account overrides: role name (as the features use it) to IBAN.
+    pub accounts: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub username: String,
+    pub password: Secret,
+}
+
+/// The token endpoint and client identity.
+#[derive(Clone, Debug)]
+pub struct OAuth {
+    /// Absolute URL, or a path on `base_url`.
+    pub token_url: String,
+    pub client_id: String,
+}
+
+/// TLS material for the client side.
+#[derive(Clone, Debug, Default)]
+pub struct TlsSettings {
+    /// Extra trusted CA certificates, PEM.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Client certificate and key, PEM, in one buffer (for mTLS). A secret: never printed.
+    pub identity_pem: Option<Secret>,
+    /// Certificate verification turned off. Only ever by an explicit `insecure: true`.
+    pub insecure: bool,
+}
+
+/// Why a target file could not be used. Rendered once, at the command line's edge.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("cannot read target file `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// serde-saphyr's own rendering, with the line, column and a snippet.
+    #[error("{rendered}\n  hint: the example target files under targets/ document every key")]
+    Syntax { rendered: String },
+    #[error("{path}:{line}: {message}\n  hint: {hint}")]
+    Invalid {
+        path: String,
+        line: u64,
+        message: String,
+        hint: String,
+    },
+}
+
+impl Target {
+    /// Reads and resolves a target file. `env` looks up environment variables.
+    pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TargetError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path, env)
+    }
+
+    /// Parses and resolves target-file text; `path` names it in messages and anchors relative paths.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, TargetError> {
+        let file: TargetFile = serde_saphyr::from_str(text).map_err(|e| TargetError::Syntax {
+            rendered: e
+                .to_string()
+                .replace("<input>", &path.display().to_string()),
+        })?;
+        file.resolve(path, env)
+    }
+
+    /// The capabilities this target declares (none when the file declares none).
+    pub fn declared_capabilities(&self) -> BTreeSet<String> {
+        self.capabilities.clone().unwrap_or_default()
+    }
+
+    /// Where to say a problem is: the file, or "the embedded target".
+    pub fn origin(&self) -> String {
+        match &self.source {
+            Some(p) => p.display().to_string(),
+            None => format!("the embedded {} target", self.family),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The shared vocabulary: personas and tokens, sending requests, and checking status, headers and
+//! JSON. Written once for every family; a family adds only what its documents say that these do not.
+
+pub mod headers;
+pub mod http;
+pub mod json;
+pub mod personas;
+pub mod status;

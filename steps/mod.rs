@@ -1,0 +1,20 @@
+//! Step definitions: the shared vocabulary, then one module per API family, and the family registry.
+//!
+//! Adding a family: a folder `steps/<family>/` whose `mod.rs` implements [`crate::family::Family`],
+//! one line below in [`families`], its features in `features/<family>/` and its bank in
+//! `src/sandbox/<family>/`. Nothing else changes.
+
+pub mod common;
+pub mod stet;
+
+use crate::family::Family;
+
+/// Every family obconf knows, in the order `obconf run` runs them.
+pub fn families() -> Vec<&'static dyn Family> {
+    vec![&stet::STET]
+}
+
+/// The family named `name` (a target file's `family:`).
+pub fn family(name: &str) -> Option<&'static dyn Family> {
+    families().into_iter().find(|f| f.name() == name)
+}

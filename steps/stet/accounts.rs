@@ -1,0 +1,139 @@
+//! The accounts list: finding an account the way the document says (GET /accounts, match the
+//! IBAN, take its resourceId) and checking what the list shows before and after consent.
+
+use cucumber::{given, then};
+use serde_json::Value;
+
+use super::iban_of;
+use crate::http::RequestSpec;
+use crate::world::{Failure, ObWorld, StepResult};
+
+fn accounts(json: &Value) -> Result<&Vec<Value>, Failure> {
+    json.get("accounts")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Failure::expected("an `accounts` array", "none"))
+}
+
+fn iban(account: &Value) -> Option<&str> {
+    account.pointer("/accountId/iban").and_then(Value::as_str)
+}
+
+#[given(regex = r#"^(\w+)'s "([\w-]+)" account is found in the accounts list$"#)]
+async fn find_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
+    let wanted = iban_of(w, &persona, &role)?;
+    let token = w.ctx.tokens.token(&persona, "aisp").await?;
+    let url = w.api_url("/accounts")?;
+    let json = {
+        w.send(RequestSpec::new("GET", url).bearer(token)).await?;
+        w.last_json()?
+    };
+    let found = accounts(&json)?
+        .iter()
+        .find(|a| iban(a) == Some(wanted.as_str()))
+        .ok_or_else(|| {
+            Failure::expected(
+                format!("an account with IBAN {wanted}"),
+                "none in GET /accounts",
+            )
+        })?;
+    let id = found
+        .get("resourceId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Failure::expected(
+                format!("a resourceId for {wanted}"),
+                "none (was the consent forwarded?)",
+            )
+        })?;
+    w.vars.insert("account".into(), id.to_string());
+    Ok(())
+}
+
+#[given(regex = r"^the unknown account (\w+)$")]
+async fn unknown_account(w: &mut ObWorld, id: String) {
+    w.vars.insert("account".into(), id);
+}
+
+#[then(regex = r"^the response lists (\d+) accounts?$")]
+async fn lists_n(w: &mut ObWorld, n: usize) -> StepResult {
+    let json = w.last_json()?;
+    let got = accounts(&json)?.len();
+    if got == n {
+        Ok(())
+    } else {
+        Err(Failure::expected(
+            format!("{n} accounts"),
+            format!("{got} accounts"),
+        ))
+    }
+}
+
+#[then(
+    regex = r#"^(\w+)'s "([\w-]+)" account carries its accounting balance \(CLBD\) and links to its balances and transactions$"#
+)]
+async fn consented_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
+    let wanted = iban_of(w, &persona, &role)?;
+    let json = w.last_json()?;
+    let account = accounts(&json)?
+        .iter()
+        .find(|a| iban(a) == Some(wanted.as_str()))
+        .ok_or_else(|| Failure::expected(format!("the account {wanted}"), "not listed"))?;
+    let has_clbd = account
+        .get("balances")
+        .and_then(Value::as_array)
+        .is_some_and(|b| {
+            b.iter()
+                .any(|b| b.get("balanceType") == Some(&Value::from("CLBD")))
+        });
+    let links = ["balances", "transactions"]
+        .iter()
+        .filter(|l| account.pointer(&format!("/_links/{l}/href")).is_none())
+        .copied()
+        .collect::<Vec<_>>();
+    match (has_clbd, links.is_empty()) {
+        (true, true) => Ok(()),
+        (false, _) => Err(Failure::expected(
+            format!("a CLBD balance on {wanted}"),
+            "none",
+        )),
+        (true, false) => Err(Failure::expected(
+            format!("_links.balances and _links.transactions on {wanted}"),
+            format!("missing {}", links.join(" and ")),
+        )),
+    }
+}
+
+#[then("the accounts list links to the end-user identity")]
+async fn links_identity(w: &mut ObWorld) -> StepResult {
+    let json = w.last_json()?;
+    if json.pointer("/_links/endUserIdentity/href").is_some() {
+        Ok(())
+    } else {
+        Err(Failure::expected("_links.endUserIdentity", "none"))
+    }
+}
+
+#[then("every account is listed without a balance and without links to balances or transactions")]
+async fn first_use_listing(w: &mut ObWorld) -> StepResult {
+    let json = w.last_json()?;
+    let list = accounts(&json)?;
+    if list.is_empty() {
+        return Err(Failure::expected("the eligible accounts", "an empty list"));
+    }
+    for a in list {
+        let shown = ["/balances", "/_links/balances", "/_links/transactions"]
+            .iter()
+            .find(|p| a.pointer(p).is_some());
+        if let Some(p) = shown {
+            return Err(Failure::expected(
+                "no balance and no balances/transactions links before consent",
+                format!(
+                    "{} on {}",
+                    p.trim_start_matches('/'),
+                    iban(a).unwrap_or("an account")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! The command line as users and scripts meet it: exit codes, error texts with file:line, the
+//! sandbox round trip, and secrets kept out of every output.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn obconf() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_obconf"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    obconf().args(args).output().expect("obconf starts")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn default_run_passes_against_the_embedded_bank_and_writes_both_reports() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["run", "--out", out.path().to_str().unwrap()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("coverage STET: 36/49"), "{t}");
+    assert!(
+        t.contains("the target does not declare capability `stet.trusted-beneficiaries`"),
+        "{t}"
+    );
+    let junit = std::fs::read_to_string(out.path().join("junit.xml")).unwrap();
+    assert!(junit.contains("STET-AIS-ACC-01 CLAIRE gets all her payment accounts"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("cucumber.json")).unwrap())
+            .unwrap();
+    assert!(json.as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn a_fault_fails_its_scenarios_with_evidence_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(
+        dir.path(),
+        "t.yaml",
+        "name: faulty\nfamily: stet\nembedded: true\nfaults: [wrong-scope-accepted]\n",
+    );
+    let o = run(&[
+        "run",
+        "--target",
+        target.to_str().unwrap(),
+        "--tags",
+        "@STET-AIS-ACC-02",
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("[STET-AIS-ACC-02]"), "{t}");
+    assert!(t.contains("expected: HTTP 403"), "{t}");
+    assert!(t.contains("actual: HTTP 200"), "{t}");
+    assert!(t.contains("GET https://127.0.0.1:"), "{t}");
+    assert!(t.contains("Authorization: Bearer [REDACTED]"), "{t}");
+    let junit = std::fs::read_to_string(dir.path().join("r/junit.xml")).unwrap();
+    assert!(junit.contains("<failure"), "{junit}");
+    assert!(junit.contains("expected: HTTP 403"), "{junit}");
+}
+
+#[test]
+fn an_unknown_key_in_the_target_file_is_exit_2_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(
+        dir.path(),
+        "bank.yaml",
+        "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\npersonas:\n  LEA:\n    tokenz: {}\n",
+    );
+    let o = run(&["run", "--target", target.to_str().unwrap()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("bank.yaml:6:5"), "{t}");
+    assert!(t.contains("unknown field `tokenz`"), "{t}");
+    assert!(!t.contains("panicked"), "{t}");
+}
+
+#[test]
+fn a_missing_environment_variable_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(
+        dir.path(),
+        "bank.yaml",
+        "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\npersonas:\n  LEA:\n    tokens: { aisp: \"${OBCONF_TEST_SURELY_UNSET}\" }\n",
+    );
+    let o = run(&["run", "--target", target.to_str().unwrap()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("bank.yaml:6"), "{t}");
+    assert!(t.contains("`OBCONF_TEST_SURELY_UNSET` is not set"), "{t}");
+}
+
+#[test]
+fn a_missing_key_file_and_an_unknown_family_are_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(
+        dir.path(),
+        "bank.yaml",
+        "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\ntls:\n  client_cert: nope.pem\n  client_key: nope.key\n",
+    );
+    let o = run(&["run", "--target", target.to_str().unwrap()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("bank.yaml:5") && t.contains("nope.pem"), "{t}");
+
+    let target = write(
+        dir.path(),
+        "f.yaml",
+        "name: b\nfamily: nosuch\nbase_url: https://x\n",
+    );
+    let o = run(&["run", "--target", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("unknown family `nosuch`"));
+}
+
+#[test]
+fn a_feature_with_a_syntax_error_is_exit_2_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "stet/broken.feature",
+        "Feature: broken\n  Scenario: one\n    Given the request carries no access token\n  Whenever this is not gherkin\n",
+    );
+    let o = run(&[
+        "run",
+        "--features",
+        dir.path().to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("broken.feature:4"), "{t}");
+}
+
+#[test]
+fn an_unreachable_bank_fails_each_scenario_clearly_and_still_writes_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = write(
+        dir.path(),
+        "down.yaml",
+        &format!(
+            "name: down\nfamily: stet\nbase_url: https://127.0.0.1:{port}\ntimeout_secs: 2\npersonas:\n  LEA:\n    tokens: {{ aisp: \"${{OBCONF_TEST_TOKEN}}\" }}\n"
+        ),
+    );
+    let o = obconf()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--tags",
+            "@STET-AIS-ACC-03",
+            "--out",
+        ])
+        .arg(dir.path().join("r"))
+        .env("OBCONF_TEST_TOKEN", "secret-token-value-42")
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("could not connect"), "{t}");
+    assert!(!t.contains("secret-token-value-42"), "{t}");
+    assert!(dir.path().join("r/junit.xml").exists());
+}
+
+#[test]
+fn list_and_faults_describe_the_suite() {
+    let o = run(&["list"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(t.contains("STET-AIS-ACC-01"));
+    assert!(t.contains("without a scenario yet: STET-GEN-02"));
+    let o = run(&["faults"]);
+    let t = text(&o);
+    assert!(t.contains("wrong-scope-accepted") && t.contains("STET-AIS-ACC-02"));
+}
+
+/// `obconf sandbox` in one process, `obconf run --target <its file>` in another: same verdicts as the
+/// in-process run, and none of the sandbox's secrets in the console or the reports.
+#[test]
+fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sandbox = obconf()
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--out"])
+        .arg(dir.path().join("sb"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = sandbox.stdout.take().unwrap();
+    let mut target_file = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(p) = line.strip_prefix("target file: ") {
+            target_file = Some(PathBuf::from(p));
+            break;
+        }
+    }
+    let target_file = target_file.expect("the sandbox prints its target file");
+    let reports = dir.path().join("r");
+    let o = run(&[
+        "run",
+        "--target",
+        target_file.to_str().unwrap(),
+        "--out",
+        reports.to_str().unwrap(),
+    ]);
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("│ total "), "{t}");
+    let embedded = run(&["run", "--out", dir.path().join("e").to_str().unwrap()]);
+    let count = |t: &str| {
+        t.lines()
+            .find(|l| l.contains("│ total"))
+            .map(str::to_string)
+    };
+    assert_eq!(count(&t), count(&text(&embedded)));
+
+    let mut everything = t.clone();
+    for f in ["junit.xml", "cucumber.json"] {
+        everything.push_str(&std::fs::read_to_string(reports.join(f)).unwrap());
+    }
+    let secrets = std::fs::read_dir(dir.path().join("sb/secrets")).unwrap();
+    let mut seen = 0;
+    for s in secrets {
+        let value = std::fs::read_to_string(s.unwrap().path()).unwrap();
+        seen += 1;
+        assert!(
+            !everything.contains(value.trim()),
+            "a sandbox secret leaked"
+        );
+    }
+    assert!(seen >= 10, "the sandbox wrote its secrets");
+}
