@@ -22,6 +22,8 @@ pub struct EmbeddedBank {
     pub ca_pem: String,
     /// Keeps the server running; dropping the bank stops it.
     pub server: ServerHandle,
+    /// The bank's clock, when scenarios may move it (declares the `sandbox.clock` capability).
+    pub clock: Option<crate::sandbox::Clock>,
     /// Family-specific state that must live as long as the server (the bank itself).
     pub state: Arc<dyn std::any::Any + Send + Sync>,
 }
@@ -67,6 +69,10 @@ pub trait Family: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>>;
     /// The embedded target used when `obconf run` is given no target file.
     fn embedded_target(&self) -> Target;
+    /// Checks the family's part of a target (its `settings:` section, its personas) before a run.
+    fn check_target(&self, _target: &Target) -> Result<(), crate::target::TargetError> {
+        Ok(())
+    }
     /// Adds what every request of this family carries (correlation ids, PSU context headers).
     fn decorate(&self, _request: &mut RequestSpec) {}
 }

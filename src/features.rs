@@ -16,6 +16,10 @@ use include_dir::{Dir, include_dir};
 /// The project's own features, compiled in for installed binaries.
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/features");
 
+/// The capability of an embedded bank whose clock scenarios may move forward (expiry checks).
+/// Declared by the engine, never by a target file: no outside bank lets a TPP move its clock.
+pub const SANDBOX_CLOCK: &str = "sandbox.clock";
+
 /// Tag prefix naming a capability a scenario needs: `@capability:stet.end-user-identity`.
 pub const CAPABILITY_TAG: &str = "capability:";
 /// Tag prefix naming a capability whose absence a scenario checks: `@without:stet.trusted-beneficiaries`.

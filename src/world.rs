@@ -26,6 +26,8 @@ pub struct RunContext {
     pub api_prefix: String,
     /// The run's calendar day (UTC), for dates "computed from today".
     pub today: NaiveDate,
+    /// The embedded bank's clock, when the run started one (`sandbox.clock` capability).
+    pub bank_clock: Option<crate::sandbox::Clock>,
 }
 
 impl fmt::Debug for RunContext {

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub mod jose;
+
 use tokio::sync::Mutex;
 
 use crate::http::{Body, Exchange, HttpClient, RequestSpec};
@@ -111,6 +113,14 @@ impl TokenBook {
         })?;
         cache.insert(key, token.clone());
         Ok(token)
+    }
+}
+
+impl TokenBook {
+    /// Forgets the tokens obtained during the run (not the target's own), after the bank's clock
+    /// moved past their lifetime; the next request for one logs in again.
+    pub async fn forget_obtained(&self) {
+        self.cache.lock().await.clear();
     }
 }
 

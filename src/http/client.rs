@@ -17,6 +17,18 @@ pub enum Body {
         content_type: String,
         text: String,
     },
+    /// `multipart/form-data` (file uploads).
+    Multipart(Vec<FilePart>),
+}
+
+/// One part of a multipart body.
+#[derive(Clone, Debug)]
+pub struct FilePart {
+    /// The form field name.
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// What a step wants sent. `url` is absolute, or a path that [`HttpClient`] joins to the base URL.
@@ -163,6 +175,8 @@ impl HttpClient {
             Some(Body::Raw { content_type, text }) => {
                 (Some(text.clone()), Some(content_type.clone()))
             }
+            // Evidence shows what was uploaded, not the bytes; reqwest sets the boundary header.
+            Some(Body::Multipart(parts)) => (Some(describe_parts(parts)), None),
         };
         if let Some(ct) = content_type
             && !headers
@@ -193,8 +207,23 @@ impl HttpClient {
         for (k, v) in &headers {
             builder = builder.header(k, v);
         }
-        if let Some(body) = body_text {
-            builder = builder.body(body);
+        match &spec.body {
+            Some(Body::Multipart(parts)) => match multipart_form(parts) {
+                Ok(form) => builder = builder.multipart(form),
+                Err(e) => {
+                    return Exchange {
+                        request,
+                        response: None,
+                        error: Some(format!("cannot build the multipart body: {e}")),
+                        elapsed: started.elapsed(),
+                    };
+                }
+            },
+            _ => {
+                if let Some(body) = body_text {
+                    builder = builder.body(body);
+                }
+            }
         }
         let outcome = async {
             let response = builder.send().await?;
@@ -233,6 +262,38 @@ impl HttpClient {
             },
         }
     }
+}
+
+fn multipart_form(parts: &[FilePart]) -> Result<reqwest::multipart::Form, reqwest::Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for p in parts {
+        let mut part =
+            reqwest::multipart::Part::bytes(p.bytes.clone()).mime_str(&p.content_type)?;
+        if let Some(f) = &p.filename {
+            part = part.file_name(f.clone());
+        }
+        form = form.part(p.name.clone(), part);
+    }
+    Ok(form)
+}
+
+fn describe_parts(parts: &[FilePart]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            format!(
+                "multipart part `{}`{}: {} bytes of {}",
+                p.name,
+                p.filename
+                    .as_deref()
+                    .map(|f| format!(" (file {f})"))
+                    .unwrap_or_default(),
+                p.bytes.len(),
+                p.content_type
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `a=1&b=2`, percent-encoded.

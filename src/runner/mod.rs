@@ -60,6 +60,8 @@ pub enum RunError {
     Embedded(#[from] EmbeddedError),
     #[error(transparent)]
     Http(#[from] HttpSetupError),
+    #[error(transparent)]
+    Target(#[from] crate::target::TargetError),
 }
 
 static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -77,11 +79,19 @@ pub async fn run(
     let mut features = FeatureSet::load(&dir)?;
     let tagged = features.tagged_ids();
 
+    family.check_target(&request.target)?;
     let bank = start_embedded_if_needed(&request.target, family).await?;
-    let target = bank
+    let mut target = bank
         .as_ref()
         .map(|b| b.target.clone())
         .unwrap_or_else(|| request.target.clone());
+    let bank_clock = bank.as_ref().and_then(|b| b.clock.clone());
+    if bank_clock.is_some() {
+        target
+            .capabilities
+            .get_or_insert_with(Default::default)
+            .insert(crate::features::SANDBOX_CLOCK.to_string());
+    }
     let declared = target.declared_capabilities();
 
     let tag_filter = match &request.tags {
@@ -127,6 +137,7 @@ pub async fn run(
             .unwrap_or_else(|| family.default_api_prefix().to_string()),
         today: chrono::Utc::now().date_naive(),
         target: target.clone(),
+        bank_clock,
     });
     RunContext::install(ctx);
     let concurrency = request

@@ -39,6 +39,9 @@ pub struct TargetFile {
     /// Upper bound on scenarios run at once against this bank.
     #[serde(default)]
     pub concurrency: Option<Spanned<usize>>,
+    /// The family's own settings; the family checks them (see [`Target::settings`]).
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,6 +217,9 @@ impl TargetFile {
             tls,
             timeout,
             concurrency,
+            settings: self.settings,
+            base_dir: base_dir.to_path_buf(),
+            text: None,
         })
     }
 

@@ -40,6 +40,12 @@ pub struct Target {
     pub tls: TlsSettings,
     pub timeout: Duration,
     pub concurrency: Option<usize>,
+    /// The family's own `settings:` section, unchecked here (see [`Target::settings`]).
+    pub settings: Option<serde_json::Value>,
+    /// The folder relative paths and `{ file: }` secrets resolve against.
+    pub base_dir: PathBuf,
+    /// The file's text, kept so that family settings errors can point at their line.
+    pub text: Option<String>,
 }
 
 /// A PSU persona as the target knows it.
@@ -99,6 +105,14 @@ pub enum TargetError {
     },
 }
 
+fn syntax(e: &serde_saphyr::Error, path: &Path) -> TargetError {
+    TargetError::Syntax {
+        rendered: e
+            .to_string()
+            .replace("<input>", &path.display().to_string()),
+    }
+}
+
 impl Target {
     /// Reads and resolves a target file. `env` looks up environment variables.
     pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
@@ -115,12 +129,43 @@ impl Target {
         path: &Path,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, TargetError> {
-        let file: TargetFile = serde_saphyr::from_str(text).map_err(|e| TargetError::Syntax {
-            rendered: e
-                .to_string()
-                .replace("<input>", &path.display().to_string()),
-        })?;
-        file.resolve(path, env)
+        let file: TargetFile = serde_saphyr::from_str(text).map_err(|e| syntax(&e, path))?;
+        let mut target = file.resolve(path, env)?;
+        target.text = Some(text.to_string());
+        Ok(target)
+    }
+
+    /// The family's `settings:` section as `T` (which should deny unknown fields). Errors point at
+    /// the file and line. `None` when the section is absent.
+    pub fn settings<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, TargetError> {
+        #[derive(serde::Deserialize)]
+        struct Doc<T> {
+            #[serde(default = "Option::default")]
+            settings: Option<T>,
+        }
+        match (&self.text, &self.source) {
+            (Some(text), Some(path)) => serde_saphyr::from_str::<Doc<T>>(text)
+                .map(|d| d.settings)
+                .map_err(|e| syntax(&e, path)),
+            _ => {
+                match &self.settings {
+                    None => Ok(None),
+                    Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
+                        TargetError::Invalid {
+                            path: self.origin(),
+                            line: 1,
+                            message: format!("settings: {e}"),
+                            hint: "see the family's example target file under targets/".into(),
+                        }
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Resolves a secret written in the family's settings, relative to the target file.
+    pub fn resolve_secret(&self, spec: &SecretSpec) -> Result<Secret, SecretError> {
+        spec.resolve(&self.base_dir, &|k| std::env::var(k).ok())
     }
 
     /// The capabilities this target declares (none when the file declares none).
@@ -134,5 +179,36 @@ impl Target {
             Some(p) => p.display().to_string(),
             None => format!("the embedded {} target", self.family),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct FamilySettings {
+        app_id: String,
+    }
+
+    #[test]
+    fn family_settings_are_parsed_by_the_family_with_their_line() {
+        let env = |_: &str| None;
+        let text =
+            "name: x\nfamily: f\nbase_url: https://h\nsettings:\n  app_id: a\n  app_idd: b\n";
+        let t = Target::parse(text, Path::new("t.yaml"), &env).unwrap();
+        let err = t.settings::<FamilySettings>().unwrap_err().to_string();
+        assert!(err.contains("t.yaml:6:3"), "{err}");
+        let ok = "name: x\nfamily: f\nbase_url: https://h\nsettings:\n  app_id: a\n";
+        let t = Target::parse(ok, Path::new("t.yaml"), &env).unwrap();
+        assert_eq!(t.settings::<FamilySettings>().unwrap().unwrap().app_id, "a");
+        let none = Target::parse(
+            "name: x\nfamily: f\nbase_url: https://h\n",
+            Path::new("t.yaml"),
+            &env,
+        )
+        .unwrap();
+        assert!(none.settings::<FamilySettings>().unwrap().is_none());
     }
 }

@@ -8,6 +8,7 @@ mod transactions;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,6 +71,9 @@ impl Family for Stet {
             tls: TlsSettings::default(),
             timeout: Duration::from_secs(10),
             concurrency: None,
+            settings: None,
+            base_dir: PathBuf::from("."),
+            text: None,
         }
     }
 
@@ -80,7 +84,8 @@ impl Family for Stet {
         listen: SocketAddr,
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
         Box::pin(async move {
-            let bank = StetBank::new(faults, Clock::system());
+            let clock = Clock::system();
+            let bank = StetBank::new(faults, clock.clone());
             let (server, ca_pem) = serve_with_test_pki(bank.router(), listen).await?;
             let mut target = base;
             target.base_url = server.base_url();
@@ -117,6 +122,7 @@ impl Family for Stet {
                 target,
                 ca_pem,
                 server,
+                clock: Some(clock),
                 state: bank as Arc<dyn std::any::Any + Send + Sync>,
             })
         })
