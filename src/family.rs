@@ -14,6 +14,9 @@ use crate::http::RequestSpec;
 use crate::sandbox::{Fault, FaultSet, ServerHandle};
 use crate::target::Target;
 
+/// What a family keeps for one run, built by [`Family::prepare`]; steps downcast it.
+pub type FamilyState = Arc<dyn std::any::Any + Send + Sync>;
+
 /// An embedded bank serving on loopback, and the target that points at it.
 pub struct EmbeddedBank {
     /// Complete: base URL, CA, personas and capabilities filled in.
@@ -69,12 +72,15 @@ pub trait Family: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>>;
     /// The embedded target used when `obconf run` is given no target file.
     fn embedded_target(&self) -> Target;
-    /// Checks the family's part of a target (its `settings:` section, its personas) before a run.
-    fn check_target(&self, _target: &Target) -> Result<(), crate::target::TargetError> {
-        Ok(())
+    /// Checks the family's part of a target (its `settings:` section, its personas) and builds
+    /// what the family keeps for the run (parsed settings, resolved secrets, keys). Called before
+    /// a run; an error is exit 2.
+    fn prepare(&self, _target: &Target) -> Result<FamilyState, crate::target::TargetError> {
+        Ok(Arc::new(()))
     }
-    /// Adds what every request of this family carries (correlation ids, PSU context headers).
-    fn decorate(&self, _request: &mut RequestSpec) {}
+    /// Adds what every request of this family carries (correlation ids, PSU context headers,
+    /// signatures). Headers the request already has, or lists in `omit`, must be left alone.
+    fn decorate(&self, _state: &FamilyState, _request: &mut RequestSpec) {}
 }
 
 /// Mints a test PKI and serves `router` over TLS on `listen`: what every embedded bank needs.

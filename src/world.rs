@@ -22,6 +22,8 @@ pub struct RunContext {
     pub http: HttpClient,
     pub tokens: TokenBook,
     pub family: &'static dyn Family,
+    /// What the family prepared for this run (see [`Family::prepare`]).
+    pub family_state: crate::family::FamilyState,
     /// The target's API prefix, or the family's default.
     pub api_prefix: String,
     /// The run's calendar day (UTC), for dates "computed from today".
@@ -103,6 +105,8 @@ pub struct ObWorld {
     pub token: Option<Secret>,
     /// Headers the next request carries in addition to the family's own.
     pub next_headers: Vec<(String, String)>,
+    /// Headers the next request must not carry, even those the family adds.
+    pub next_omit: Vec<String>,
     /// The last exchange: what `Then` steps check, and the evidence when one fails.
     pub exchange: Option<Exchange>,
     /// Named values found along the way (`account` → a resource id), substituted as `{name}` in paths.
@@ -134,6 +138,7 @@ impl ObWorld {
             persona: None,
             token: None,
             next_headers: Vec::new(),
+            next_omit: Vec::new(),
             exchange: None,
             vars: BTreeMap::new(),
             kept: BTreeMap::new(),
@@ -188,7 +193,13 @@ impl ObWorld {
         for (k, v) in self.next_headers.drain(..) {
             request.set_header(k, v);
         }
-        self.ctx.family.decorate(&mut request);
+        request.omit.append(&mut self.next_omit);
+        self.ctx
+            .family
+            .decorate(&self.ctx.family_state, &mut request);
+        for name in request.omit.clone() {
+            request.remove_header(&name);
+        }
         let exchange = self.ctx.http.send(request).await;
         let failed = exchange.response.is_none().then(|| exchange.summary());
         self.exchange = Some(exchange);

@@ -39,6 +39,8 @@ pub struct RequestSpec {
     pub headers: Vec<(String, String)>,
     pub bearer: Option<Secret>,
     pub body: Option<Body>,
+    /// Header names this request must not carry: decoration skips them (negative scenarios).
+    pub omit: Vec<String>,
 }
 
 impl RequestSpec {
@@ -49,6 +51,7 @@ impl RequestSpec {
             headers: Vec::new(),
             bearer: None,
             body: None,
+            omit: Vec::new(),
         }
     }
 
@@ -66,6 +69,11 @@ impl RequestSpec {
 
     pub fn remove_header(&mut self, name: &str) {
         self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    }
+
+    /// Whether the scenario asked for this header to be left out.
+    pub fn omits(&self, name: &str) -> bool {
+        self.omit.iter().any(|k| k.eq_ignore_ascii_case(name))
     }
 
     pub fn has_header(&self, name: &str) -> bool {
@@ -159,7 +167,11 @@ impl HttpClient {
     pub async fn send(&self, spec: RequestSpec) -> Exchange {
         let url = self.url(&spec.url);
         let mut headers = spec.headers.clone();
-        if let Some(token) = &spec.bearer {
+        if let Some(token) = spec
+            .bearer
+            .as_ref()
+            .filter(|_| !spec.omits("Authorization"))
+        {
             headers.push((
                 "Authorization".to_string(),
                 format!("Bearer {}", token.expose()),

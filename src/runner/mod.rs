@@ -79,7 +79,6 @@ pub async fn run(
     let mut features = FeatureSet::load(&dir)?;
     let tagged = features.tagged_ids();
 
-    family.check_target(&request.target)?;
     let bank = start_embedded_if_needed(&request.target, family).await?;
     let mut target = bank
         .as_ref()
@@ -125,12 +124,14 @@ pub async fn run(
         r.scenarios.extend(skipped);
     }
 
+    let family_state = family.prepare(&target)?;
     let target = Arc::new(target);
     let http = HttpClient::new(&target)?;
     let ctx = Arc::new(RunContext {
         tokens: TokenBook::new(target.clone(), http.clone()),
         http,
         family,
+        family_state,
         api_prefix: target
             .api_prefix
             .clone()

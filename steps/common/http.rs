@@ -30,3 +30,8 @@ async fn send_json(w: &mut ObWorld, method: String, path: String, step: &Step) -
 async fn next_header(w: &mut ObWorld, name: String, value: String) {
     w.next_headers.push((name, value));
 }
+
+#[given(regex = r#"^the next request carries no "([^"]+)" header$"#)]
+async fn next_without(w: &mut ObWorld, name: String) {
+    w.next_omit.push(name);
+}

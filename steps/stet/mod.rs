@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::family::{EmbeddedBank, EmbeddedError, Family, serve_with_test_pki};
+use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState, serve_with_test_pki};
 use crate::http::RequestSpec;
 use crate::sandbox::stet::{self as bank, StetBank};
 use crate::sandbox::{Clock, Fault, FaultSet};
@@ -128,7 +128,7 @@ impl Family for Stet {
         })
     }
 
-    fn decorate(&self, request: &mut RequestSpec) {
+    fn decorate(&self, _state: &FamilyState, request: &mut RequestSpec) {
         if !request.has_header("X-Request-ID") {
             request.set_header("X-Request-ID", uuid::Uuid::new_v4().to_string());
         }
