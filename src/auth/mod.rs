@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub mod httpsig;
 pub mod jose;
 
 use tokio::sync::Mutex;

@@ -12,4 +12,4 @@ pub mod stet;
 
 pub use clock::Clock;
 pub use fault::{Fault, FaultSet, UnknownFault};
-pub use server::{PeerCertificates, ServerHandle, serve_tls};
+pub use server::{PeerCertificates, ServerHandle, serve_mtls, serve_tls};

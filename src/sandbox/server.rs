@@ -34,6 +34,8 @@ pub enum ServeError {
     },
     #[error("invalid TLS configuration for the embedded bank: {0}")]
     Tls(#[from] rustls::Error),
+    #[error("invalid client-certificate settings for the embedded bank: {0}")]
+    ClientAuth(String),
 }
 
 /// A running server. Dropping it stops the accept loop.
@@ -56,10 +58,44 @@ pub async fn serve_tls(
     server_cert: &Certified,
     router: Router,
 ) -> Result<ServerHandle, ServeError> {
+    serve(addr, server_cert, router, None).await
+}
+
+/// As [`serve_tls`], and asks clients for a certificate issued by `client_ca`. A client without one
+/// still connects (the bank answers with a documented HTTP error rather than a bare handshake
+/// failure); its requests carry empty [`PeerCertificates`]. A certificate from another CA is
+/// refused in the handshake.
+pub async fn serve_mtls(
+    addr: SocketAddr,
+    server_cert: &Certified,
+    router: Router,
+    client_ca: CertificateDer<'static>,
+) -> Result<ServerHandle, ServeError> {
+    serve(addr, server_cert, router, Some(client_ca)).await
+}
+
+async fn serve(
+    addr: SocketAddr,
+    server_cert: &Certified,
+    router: Router,
+    client_ca: Option<CertificateDer<'static>>,
+) -> Result<ServerHandle, ServeError> {
     crate::tls::install_crypto_provider();
-    let mut config = ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![server_cert.cert_der.clone()], server_cert.key_der())?;
+    let builder = ServerConfig::builder();
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(ca)?;
+            let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots))
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| ServeError::ClientAuth(e.to_string()))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config =
+        builder.with_single_cert(vec![server_cert.cert_der.clone()], server_cert.key_der())?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind(addr)

@@ -12,6 +12,34 @@ use rcgen::{
 };
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+/// OID 2.5.4.97, organizationIdentifier: where eIDAS certificates carry the PSD2 authorisation number.
+pub const ORGANIZATION_IDENTIFIER: [u64; 4] = [2, 5, 4, 97];
+
+/// The organizationIdentifier (2.5.4.97) of a DER certificate's subject, if it has one.
+pub fn organization_identifier(cert_der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    cert.subject()
+        .iter_attributes()
+        .find(|a| a.attr_type().to_id_string() == "2.5.4.97")
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string)
+}
+
+/// The SubjectPublicKeyInfo (DER) of a DER certificate.
+pub fn public_key_der(cert_der: &[u8]) -> Option<Vec<u8>> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    Some(cert.public_key().raw.to_vec())
+}
+
+/// The lowercase hex SHA-256 fingerprint of a DER certificate.
+pub fn sha256_fingerprint(cert_der: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(cert_der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Why minting failed. Only a bug in the parameters can cause it.
 #[derive(Debug, thiserror::Error)]
 #[error("could not mint the test PKI: {0}")]
@@ -103,13 +131,64 @@ impl TestCa {
         self.sign(params, key)
     }
 
+    /// A QWAC-like client certificate for mutual TLS: subject CN `name` and organizationIdentifier
+    /// (OID 2.5.4.97) `org_id` (`PSDFR-ACPR-12345` form), client-auth usage.
+    pub fn qwac(&self, name: &str, org_id: &str) -> Result<Certified, PkiError> {
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.distinguished_name.push(
+            DnType::CustomDnType(ORGANIZATION_IDENTIFIER.to_vec()),
+            org_id,
+        );
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        self.sign(params, key)
+    }
+
+    /// A QSEAL-like certificate with an RSA 2048 key, for HTTP signatures (rsa-sha256).
+    pub fn qseal(&self, name: &str, org_id: &str) -> Result<Certified, PkiError> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.distinguished_name.push(
+            DnType::CustomDnType(ORGANIZATION_IDENTIFIER.to_vec()),
+            org_id,
+        );
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::ContentCommitment,
+        ];
+        self.sign(params, key)
+    }
+
     fn sign(&self, params: CertificateParams, key: KeyPair) -> Result<Certified, PkiError> {
         let cert = params.signed_by(&key, &self.issuer)?;
+        crate::redact::register(&key.serialize_pem());
         Ok(Certified {
             cert_pem: cert.pem(),
             cert_der: cert.der().clone(),
             key_der: key.serialize_der(),
             key_pem: key.serialize_pem(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_qwac_carries_its_organization_identifier_and_a_qseal_an_rsa_key() {
+        let ca = TestCa::mint("test CA").unwrap();
+        let qwac = ca.qwac("Test TPP", "PSDFR-ACPR-12345").unwrap();
+        assert_eq!(
+            organization_identifier(&qwac.cert_der).as_deref(),
+            Some("PSDFR-ACPR-12345")
+        );
+        let qseal = ca.qseal("Test TPP", "PSDFR-ACPR-12345").unwrap();
+        assert!(public_key_der(&qseal.cert_der).is_some());
+        assert_eq!(sha256_fingerprint(&qseal.cert_der).len(), 64);
+        assert!(qseal.key_pem().contains("PRIVATE KEY"));
+        assert!(crate::redact::redact(qseal.key_pem()).contains("[REDACTED]"));
     }
 }
