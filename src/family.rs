@@ -71,7 +71,9 @@ pub trait Family: Send + Sync + 'static {
         listen: SocketAddr,
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>>;
     /// The embedded target used when `obconf run` is given no target file.
-    fn embedded_target(&self) -> Target;
+    fn embedded_target(&self) -> Target {
+        Target::embedded(self.name())
+    }
     /// Checks the family's part of a target (its `settings:` section, its personas) and builds
     /// what the family keeps for the run (parsed settings, resolved secrets, keys). Called before
     /// a run; an error is exit 2.

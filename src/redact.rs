@@ -58,6 +58,15 @@ pub fn register(secret: &str) {
     }
 }
 
+/// Every registered secret. For leak tests, which check that none reaches any output; never print
+/// what this returns.
+pub fn registered() -> Vec<String> {
+    SECRETS
+        .read()
+        .map(|s| s.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// Whether a header's value must be masked whatever it holds.
 pub fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str())

@@ -107,6 +107,13 @@ pub struct ObWorld {
     pub next_headers: Vec<(String, String)>,
     /// Headers the next request must not carry, even those the family adds.
     pub next_omit: Vec<String>,
+    /// Headers set on the next request AFTER the family decorated (signed) it: how a scenario
+    /// proves that a request changed after signing is refused.
+    pub next_after_signing: Vec<(String, String)>,
+    /// Whether the next request goes out without the client certificate (mTLS checks).
+    pub next_without_client_certificate: bool,
+    /// Credentials the scenario holds (a one-time code, a refresh token), by name.
+    pub secrets: BTreeMap<String, Secret>,
     /// The last exchange: what `Then` steps check, and the evidence when one fails.
     pub exchange: Option<Exchange>,
     /// Named values found along the way (`account` → a resource id), substituted as `{name}` in paths.
@@ -139,6 +146,9 @@ impl ObWorld {
             token: None,
             next_headers: Vec::new(),
             next_omit: Vec::new(),
+            next_after_signing: Vec::new(),
+            next_without_client_certificate: false,
+            secrets: BTreeMap::new(),
             exchange: None,
             vars: BTreeMap::new(),
             kept: BTreeMap::new(),
@@ -200,13 +210,32 @@ impl ObWorld {
         for name in request.omit.clone() {
             request.remove_header(&name);
         }
+        for (k, v) in self.next_after_signing.drain(..) {
+            request.set_header(k, v);
+        }
+        request.without_client_certificate |=
+            std::mem::take(&mut self.next_without_client_certificate);
         let exchange = self.ctx.http.send(request).await;
+        self.keep(exchange)
+    }
+
+    /// Keeps an exchange made outside [`Self::send`] (a token request) as the one `Then` steps
+    /// check. Fails when no response came back.
+    pub fn keep(&mut self, exchange: Exchange) -> Result<&Exchange, Failure> {
         let failed = exchange.response.is_none().then(|| exchange.summary());
         self.exchange = Some(exchange);
         if let Some(summary) = failed {
             return Err(Failure::new(format!("the bank did not answer: {summary}")));
         }
         self.last()
+    }
+
+    /// A credential the scenario holds, or a failure naming the step that should have got it.
+    pub fn secret(&self, name: &str) -> Result<Secret, Failure> {
+        self.secrets
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Failure::new(format!("no {name} was obtained earlier in this scenario")))
     }
 
     /// The last exchange, which must have a response.

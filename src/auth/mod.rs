@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 pub mod httpsig;
 pub mod jose;
+pub mod oauth;
 
 use tokio::sync::Mutex;
 
-use crate::http::{Body, Exchange, HttpClient, RequestSpec};
+use crate::http::{Exchange, HttpClient};
 use crate::target::{Secret, Target};
 
 /// Why a persona has no token for a scope.
@@ -36,6 +37,18 @@ pub enum AuthError {
     },
     #[error("persona {persona} has a login but {origin} has no `oauth` section with the token_url")]
     NoTokenEndpoint { origin: String, persona: String },
+    #[error("{persona} could not authorise the TPP at the bank's login page: {reason}\n{evidence}")]
+    Authorize {
+        persona: String,
+        reason: String,
+        evidence: String,
+    },
+    #[error("the token command of persona {persona} (`{command}`) failed: {reason}")]
+    Command {
+        persona: String,
+        command: String,
+        reason: String,
+    },
     #[error("the bank refused a `{scope}` token for {persona}: {summary}\n{evidence}")]
     Refused {
         persona: String,
@@ -62,7 +75,9 @@ impl TokenBook {
         }
     }
 
-    /// A token for `persona` with `scope`: the target's own, or one obtained with the persona's login.
+    /// A token for `persona` with `scope`, from the first source the target gives: a ready token,
+    /// a refresh token, a token command, or the persona's login (authorization-code flow through
+    /// the bank's login page when the target has an authorize_url, else the password grant).
     pub async fn token(&self, persona: &str, scope: &str) -> Result<Secret, AuthError> {
         let p = self
             .target
@@ -82,39 +97,111 @@ impl TokenBook {
         if let Some(token) = cache.get(&key) {
             return Ok(token.clone());
         }
-        let Some(login) = &p.login else {
+        let refused = |exchange: &Exchange| AuthError::Refused {
+            persona: persona.to_string(),
+            scope: scope.to_string(),
+            summary: exchange.summary(),
+            evidence: exchange.render(),
+        };
+        let token = if let Some(refresh) = &p.refresh_token {
+            let exchange = self.oauth()?.refresh(refresh).await;
+            oauth::token_set(&exchange)
+                .ok_or_else(|| refused(&exchange))?
+                .access
+        } else if let Some(command) = &p.token_command {
+            run_token_command(command, persona, scope).await?
+        } else if let Some(login) = &p.login {
+            let client = self.oauth_for(persona)?;
+            let exchange = if client.oauth.authorize_url.is_some() {
+                let (code, evidence) = client.authorize(login, scope).await;
+                let code = code.map_err(|e| AuthError::Authorize {
+                    persona: persona.to_string(),
+                    reason: e.to_string(),
+                    evidence: evidence.last().map(Exchange::render).unwrap_or_default(),
+                })?;
+                client.exchange_code(&code).await
+            } else {
+                client.password(login, scope).await
+            };
+            oauth::token_set(&exchange)
+                .ok_or_else(|| refused(&exchange))?
+                .access
+        } else {
             return Err(AuthError::NoToken {
                 origin: self.target.origin(),
                 persona: persona.to_string(),
                 scope: scope.to_string(),
             });
         };
-        let Some(oauth) = &self.target.oauth else {
-            return Err(AuthError::NoTokenEndpoint {
-                origin: self.target.origin(),
-                persona: persona.to_string(),
-            });
-        };
-        let request = RequestSpec::new("POST", oauth.token_url.clone())
-            .header("Accept", "application/json")
-            .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
-            .body(Body::Form(vec![
-                ("grant_type".into(), "password".into()),
-                ("client_id".into(), oauth.client_id.clone()),
-                ("scope".into(), scope.to_string()),
-                ("username".into(), login.username.clone()),
-                ("password".into(), login.password.expose().to_string()),
-            ]));
-        let exchange = self.http.send(request).await;
-        let token = access_token(&exchange).ok_or_else(|| AuthError::Refused {
-            persona: persona.to_string(),
-            scope: scope.to_string(),
-            summary: exchange.summary(),
-            evidence: exchange.render(),
-        })?;
         cache.insert(key, token.clone());
         Ok(token)
     }
+
+    /// A client-credentials token of `scope` (no PSU), cached for the run.
+    pub async fn client_token(&self, scope: &str) -> Result<Secret, AuthError> {
+        let key = (String::new(), scope.to_string());
+        let mut cache = self.cache.lock().await;
+        if let Some(token) = cache.get(&key) {
+            return Ok(token.clone());
+        }
+        let exchange = self.oauth()?.client_credentials(scope).await;
+        let token = oauth::token_set(&exchange)
+            .ok_or_else(|| AuthError::Refused {
+                persona: "the TPP".into(),
+                scope: scope.to_string(),
+                summary: exchange.summary(),
+                evidence: exchange.render(),
+            })?
+            .access;
+        cache.insert(key, token.clone());
+        Ok(token)
+    }
+
+    /// The target's OAuth endpoints, spoken through the run's client.
+    pub fn oauth(&self) -> Result<oauth::OAuthClient<'_>, AuthError> {
+        self.oauth_for("the TPP")
+    }
+
+    fn oauth_for(&self, persona: &str) -> Result<oauth::OAuthClient<'_>, AuthError> {
+        let oauth = self
+            .target
+            .oauth
+            .as_ref()
+            .ok_or_else(|| AuthError::NoTokenEndpoint {
+                origin: self.target.origin(),
+                persona: persona.to_string(),
+            })?;
+        Ok(oauth::OAuthClient {
+            http: &self.http,
+            oauth,
+        })
+    }
+}
+
+/// Runs a persona's token command: `sh -c COMMAND` with OBCONF_PERSONA and OBCONF_SCOPE set.
+async fn run_token_command(command: &str, persona: &str, scope: &str) -> Result<Secret, AuthError> {
+    let failed = |reason: String| AuthError::Command {
+        persona: persona.to_string(),
+        command: command.to_string(),
+        reason,
+    };
+    let output = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("OBCONF_PERSONA", persona)
+        .env("OBCONF_SCOPE", scope)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if !output.status.success() {
+        return Err(failed(format!("it exited with {}", output.status)));
+    }
+    if token.is_empty() {
+        return Err(failed("it printed nothing".into()));
+    }
+    Ok(Secret::new(token))
 }
 
 impl TokenBook {
@@ -123,18 +210,4 @@ impl TokenBook {
     pub async fn forget_obtained(&self) {
         self.cache.lock().await.clear();
     }
-}
-
-/// The `access_token` of a successful token response, registered for redaction.
-pub fn access_token(exchange: &Exchange) -> Option<Secret> {
-    if exchange.status() != Some(200) {
-        return None;
-    }
-    let json = exchange.json()?;
-    if let Some(refresh) = json.get("refresh_token").and_then(|v| v.as_str()) {
-        crate::redact::register(refresh);
-    }
-    json.get("access_token")
-        .and_then(|v| v.as_str())
-        .map(Secret::new)
 }

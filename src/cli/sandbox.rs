@@ -105,12 +105,36 @@ fn write_target(
     let _ = writeln!(y, "family: {}", t.family);
     let _ = writeln!(y, "base_url: {}", t.base_url);
     let _ = writeln!(y, "tls:\n  ca: ca.pem");
+    if let Some(identity) = &t.tls.identity_pem {
+        let (certs, key) = split_pem(identity.expose());
+        std::fs::write(dir.join("client.crt"), certs)?;
+        write_secret(&secrets.join("client.key"), &key)?;
+        let _ = writeln!(
+            y,
+            "  client_cert: client.crt\n  client_key: secrets/client.key"
+        );
+    }
     if let Some(o) = &t.oauth {
         let _ = writeln!(
             y,
             "oauth:\n  token_url: {}\n  client_id: {}",
             o.token_url, o.client_id
         );
+        for (k, v) in [
+            ("authorize_url", &o.authorize_url),
+            ("revoke_url", &o.revoke_url),
+            ("redirect_uri", &o.redirect_uri),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(y, "  {k}: {v}");
+            }
+        }
+    }
+    if let Some(settings) = &t.settings {
+        let mut n = 0;
+        let settings = secrets_to_files(settings, &secrets, &mut n)?;
+        // JSON is YAML: the family reads it back through Target::settings.
+        let _ = writeln!(y, "settings: {settings}");
     }
     if let Some(caps) = &t.capabilities {
         let _ = writeln!(
@@ -143,6 +167,58 @@ fn write_target(
     let path = dir.join("target.yaml");
     std::fs::write(&path, y)?;
     Ok(path)
+}
+
+/// Certificates and the private key of a PEM bundle, apart.
+fn split_pem(pem: &str) -> (String, String) {
+    let mut certs = String::new();
+    let mut key = String::new();
+    let mut current = String::new();
+    for line in pem.lines() {
+        current.push_str(line);
+        current.push('\n');
+        if line.starts_with("-----END") {
+            if line.contains("PRIVATE KEY") {
+                key.push_str(&current);
+            } else {
+                certs.push_str(&current);
+            }
+            current.clear();
+        }
+    }
+    (certs, key)
+}
+
+/// `value` with every string that holds a registered secret replaced by `{ file: secrets/… }`,
+/// the secret written to that file.
+fn secrets_to_files(
+    value: &serde_json::Value,
+    secrets: &Path,
+    n: &mut usize,
+) -> std::io::Result<serde_json::Value> {
+    use serde_json::Value;
+    Ok(match value {
+        Value::String(s) if crate::redact::redact(s) != *s => {
+            *n += 1;
+            let file = format!("settings-{n}.secret");
+            write_secret(&secrets.join(&file), s)?;
+            serde_json::json!({ "file": format!("secrets/{file}") })
+        }
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(k.clone(), secrets_to_files(v, secrets, n)?);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| secrets_to_files(v, secrets, n))
+                .collect::<std::io::Result<_>>()?,
+        ),
+        other => other.clone(),
+    })
 }
 
 /// Writes a secret readable by the owner only.

@@ -41,6 +41,8 @@ pub struct RequestSpec {
     pub body: Option<Body>,
     /// Header names this request must not carry: decoration skips them (negative scenarios).
     pub omit: Vec<String>,
+    /// Send without the target's client certificate (to check that the bank requires it).
+    pub without_client_certificate: bool,
 }
 
 impl RequestSpec {
@@ -52,6 +54,7 @@ impl RequestSpec {
             bearer: None,
             body: None,
             omit: Vec::new(),
+            without_client_certificate: false,
         }
     }
 
@@ -69,6 +72,14 @@ impl RequestSpec {
 
     pub fn remove_header(&mut self, name: &str) {
         self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    }
+
+    /// Sets a header the family always sends, unless the request already has it or the scenario
+    /// asked for it to be left out.
+    pub fn default_header(&mut self, name: &str, value: impl Into<String>) {
+        if !self.has_header(name) && !self.omits(name) {
+            self.headers.push((name.to_string(), value.into()));
+        }
     }
 
     /// Whether the scenario asked for this header to be left out.
@@ -90,6 +101,25 @@ impl RequestSpec {
     pub fn body(mut self, body: Body) -> Self {
         self.body = Some(body);
         self
+    }
+
+    /// The body bytes as they go on the wire (for digests and signatures); `None` for no body or a
+    /// multipart body, whose bytes the client assembles itself.
+    pub fn body_bytes(&self) -> Option<Vec<u8>> {
+        match &self.body {
+            None | Some(Body::Multipart(_)) => None,
+            Some(Body::Json(v)) => Some(v.to_string().into_bytes()),
+            Some(Body::Form(pairs)) => Some(form_encode(pairs).into_bytes()),
+            Some(Body::Raw { text, .. }) => Some(text.clone().into_bytes()),
+        }
+    }
+
+    /// The path and query of the URL (what `(request-target)` signs).
+    pub fn path_and_query(&self) -> &str {
+        match self.url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None => &self.url,
+        }
     }
 }
 
@@ -114,11 +144,21 @@ pub enum HttpSetupError {
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     inner: reqwest::Client,
+    /// The same settings without the client certificate.
+    anonymous: reqwest::Client,
     base_url: String,
 }
 
 impl HttpClient {
     pub fn new(target: &Target) -> Result<Self, HttpSetupError> {
+        Ok(Self {
+            inner: Self::build(target, true)?,
+            anonymous: Self::build(target, false)?,
+            base_url: target.base_url.clone(),
+        })
+    }
+
+    fn build(target: &Target, with_identity: bool) -> Result<reqwest::Client, HttpSetupError> {
         crate::tls::install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .timeout(target.timeout)
@@ -135,7 +175,7 @@ impl HttpClient {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        if let Some(identity) = &target.tls.identity_pem {
+        if let Some(identity) = target.tls.identity_pem.as_ref().filter(|_| with_identity) {
             let identity =
                 reqwest::Identity::from_pem(identity.expose().as_bytes()).map_err(|source| {
                     HttpSetupError::Identity {
@@ -148,10 +188,7 @@ impl HttpClient {
         if target.tls.insecure {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        Ok(Self {
-            inner: builder.build()?,
-            base_url: target.base_url.clone(),
-        })
+        Ok(builder.build()?)
     }
 
     /// The absolute URL for `url_or_path`.
@@ -177,11 +214,14 @@ impl HttpClient {
                 format!("Bearer {}", token.expose()),
             ));
         }
+        let body_text = spec
+            .body_bytes()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
         let (body_text, content_type) = match &spec.body {
             None => (None, None),
-            Some(Body::Json(v)) => (Some(v.to_string()), Some("application/json".to_string())),
-            Some(Body::Form(pairs)) => (
-                Some(form_encode(pairs)),
+            Some(Body::Json(_)) => (body_text, Some("application/json".to_string())),
+            Some(Body::Form(_)) => (
+                body_text,
                 Some("application/x-www-form-urlencoded".to_string()),
             ),
             Some(Body::Raw { content_type, text }) => {
@@ -215,7 +255,12 @@ impl HttpClient {
                 };
             }
         };
-        let mut builder = self.inner.request(method, &url);
+        let client = if spec.without_client_certificate {
+            &self.anonymous
+        } else {
+            &self.inner
+        };
+        let mut builder = client.request(method, &url);
         for (k, v) in &headers {
             builder = builder.header(k, v);
         }

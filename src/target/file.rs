@@ -51,6 +51,13 @@ pub struct PersonaSpec {
     pub tokens: BTreeMap<String, Spanned<SecretSpec>>,
     #[serde(default)]
     pub login: Option<LoginSpec>,
+    /// A refresh token obconf redeems itself for access tokens.
+    #[serde(default)]
+    pub refresh_token: Option<Spanned<SecretSpec>>,
+    /// A command that prints an access token (for banks whose PSU login needs a browser). Run with
+    /// OBCONF_PERSONA and OBCONF_SCOPE set; its standard output, trimmed, is the token.
+    #[serde(default)]
+    pub token_command: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
 }
@@ -62,12 +69,8 @@ pub struct LoginSpec {
     pub password: Spanned<SecretSpec>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OAuthSpec {
-    pub token_url: String,
-    pub client_id: String,
-}
+/// The `oauth:` section has no secrets, so it is read as it is.
+pub type OAuthSpec = OAuth;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,11 +166,23 @@ impl TargetFile {
                 }),
                 None => None,
             };
+            let refresh_token = match spec.refresh_token {
+                Some(r) => Some(r.value.resolve(base_dir, env).map_err(|e| {
+                    invalid(
+                        r.referenced.line(),
+                        format!("persona {name}, refresh_token: {e}"),
+                        "refresh tokens are `${ENV_VAR}` or `{ file: path }`",
+                    )
+                })?),
+                None => None,
+            };
             personas.insert(
                 name,
                 Persona {
                     tokens,
                     login,
+                    refresh_token,
+                    token_command: spec.token_command,
                     accounts: spec.accounts,
                 },
             );
@@ -210,10 +225,7 @@ impl TargetFile {
             faults: self.faults,
             capabilities: self.capabilities,
             personas,
-            oauth: self.oauth.map(|o| OAuth {
-                token_url: o.token_url,
-                client_id: o.client_id,
-            }),
+            oauth: self.oauth,
             tls,
             timeout,
             concurrency,

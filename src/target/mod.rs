@@ -54,8 +54,13 @@ pub struct Persona {
     /// Ready access tokens by scope name (`aisp`, `pisp`), plus `expired` for a token the bank issued
     /// that has since expired.
     pub tokens: BTreeMap<String, Secret>,
-    /// Credentials for the password grant, used where no ready token is given.
+    /// The PSU's credentials at the bank: obconf authorises itself through the bank's login page
+    /// (authorization-code flow), or the password grant when the target has no authorize_url.
     pub login: Option<Login>,
+    /// A refresh token obconf redeems for access tokens.
+    pub refresh_token: Option<Secret>,
+    /// A command that prints an access token.
+    pub token_command: Option<String>,
     /// Account overrides: role name (as the features use it) to IBAN.
     pub accounts: BTreeMap<String, String>,
 }
@@ -66,12 +71,22 @@ pub struct Login {
     pub password: Secret,
 }
 
-/// The token endpoint and client identity.
-#[derive(Clone, Debug)]
+/// The bank's OAuth2 endpoints and the TPP's client identity. URLs are absolute, or paths on
+/// `base_url`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OAuth {
-    /// Absolute URL, or a path on `base_url`.
     pub token_url: String,
     pub client_id: String,
+    /// Where the PSU authorises the TPP (authorization-code flow).
+    #[serde(default)]
+    pub authorize_url: Option<String>,
+    /// Where the TPP revokes a refresh token.
+    #[serde(default)]
+    pub revoke_url: Option<String>,
+    /// The TPP's registered callback.
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
 }
 
 /// TLS material for the client side.
@@ -114,6 +129,29 @@ fn syntax(e: &serde_saphyr::Error, path: &Path) -> TargetError {
 }
 
 impl Target {
+    /// The target of a family's embedded bank, before the bank starts and completes it (base URL,
+    /// certificates, personas, capabilities).
+    pub fn embedded(family: &str) -> Self {
+        Self {
+            name: format!("embedded-{family}"),
+            family: family.to_string(),
+            source: None,
+            base_url: String::new(),
+            api_prefix: None,
+            embedded: true,
+            faults: Vec::new(),
+            capabilities: None,
+            personas: BTreeMap::new(),
+            oauth: None,
+            tls: TlsSettings::default(),
+            timeout: Duration::from_secs(10),
+            concurrency: None,
+            settings: None,
+            base_dir: PathBuf::from("."),
+            text: None,
+        }
+    }
+
     /// Reads and resolves a target file. `env` looks up environment variables.
     pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
         let text = std::fs::read_to_string(path).map_err(|source| TargetError::Read {
@@ -143,22 +181,27 @@ impl Target {
             #[serde(default = "Option::default")]
             settings: Option<T>,
         }
-        match (&self.text, &self.source) {
-            (Some(text), Some(path)) => serde_saphyr::from_str::<Doc<T>>(text)
+        // From the file's text when the file has the section (errors then carry its line); else
+        // from the value set in memory (an embedded bank completing its target).
+        if let (Some(text), Some(path)) = (&self.text, &self.source) {
+            let from_file = serde_saphyr::from_str::<Doc<T>>(text)
                 .map(|d| d.settings)
-                .map_err(|e| syntax(&e, path)),
-            _ => {
-                match &self.settings {
-                    None => Ok(None),
-                    Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
-                        TargetError::Invalid {
-                            path: self.origin(),
-                            line: 1,
-                            message: format!("settings: {e}"),
-                            hint: "see the family's example target file under targets/".into(),
-                        }
-                    }),
-                }
+                .map_err(|e| syntax(&e, path))?;
+            if from_file.is_some() {
+                return Ok(from_file);
+            }
+        }
+        match &self.settings {
+            None => Ok(None),
+            Some(v) => {
+                serde_json::from_value(v.clone())
+                    .map(Some)
+                    .map_err(|e| TargetError::Invalid {
+                        path: self.origin(),
+                        line: 1,
+                        message: format!("settings: {e}"),
+                        hint: "see the family's example target file under targets/".into(),
+                    })
             }
         }
     }

@@ -5,5 +5,6 @@ pub mod clock;
 pub mod headers;
 pub mod http;
 pub mod json;
+pub mod oauth;
 pub mod personas;
 pub mod status;

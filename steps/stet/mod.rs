@@ -4,21 +4,22 @@
 mod accounts;
 mod balances;
 mod consents;
+mod embedded;
+mod payments;
+mod security;
+mod signing;
 mod transactions;
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState, serve_with_test_pki};
+use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState};
 use crate::http::RequestSpec;
-use crate::sandbox::stet::{self as bank, StetBank};
-use crate::sandbox::{Clock, Fault, FaultSet};
-use crate::target::{Login, OAuth, Secret, Target, TlsSettings};
+use crate::sandbox::stet as bank;
+use crate::sandbox::{Fault, FaultSet};
+use crate::target::Target;
 use crate::world::{Failure, ObWorld};
 
 /// The STET family.
@@ -56,87 +57,26 @@ impl Family for Stet {
         bank::FAULTS
     }
 
-    fn embedded_target(&self) -> Target {
-        Target {
-            name: "embedded-stet".to_string(),
-            family: "stet".to_string(),
-            source: None,
-            base_url: String::new(),
-            api_prefix: None,
-            embedded: true,
-            faults: Vec::new(),
-            capabilities: None,
-            personas: Default::default(),
-            oauth: None,
-            tls: TlsSettings::default(),
-            timeout: Duration::from_secs(10),
-            concurrency: None,
-            settings: None,
-            base_dir: PathBuf::from("."),
-            text: None,
-        }
-    }
-
     fn start_embedded(
         &self,
         base: Target,
         faults: FaultSet,
         listen: SocketAddr,
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
-        Box::pin(async move {
-            let clock = Clock::system();
-            let bank = StetBank::new(faults, clock.clone());
-            let (server, ca_pem) = serve_with_test_pki(bank.router(), listen).await?;
-            let mut target = base;
-            target.base_url = server.base_url();
-            target.tls.ca_pem = Some(ca_pem.clone().into_bytes());
-            target.oauth.get_or_insert_with(|| OAuth {
-                token_url: bank::TOKEN_PATH.to_string(),
-                client_id: SANDBOX_CLIENT_ID.to_string(),
-            });
-            for p in bank::data::PERSONAS {
-                let persona = target.personas.entry(p.name.to_string()).or_default();
-                if persona.login.is_none()
-                    && let Some((username, password)) = bank.login(p.name)
-                {
-                    persona.login = Some(Login {
-                        username,
-                        password: Secret::new(password),
-                    });
-                }
-                if !persona.tokens.contains_key("expired")
-                    && let Some(token) = bank.issue_expired_token(p.name)
-                {
-                    persona.tokens.insert("expired".into(), Secret::new(token));
-                }
-            }
-            if target.capabilities.is_none() {
-                target.capabilities = Some(
-                    bank::CAPABILITIES
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<BTreeSet<_>>(),
-                );
-            }
-            Ok(EmbeddedBank {
-                target,
-                ca_pem,
-                server,
-                clock: Some(clock),
-                state: bank as Arc<dyn std::any::Any + Send + Sync>,
-            })
-        })
+        Box::pin(embedded::start(base, faults, listen))
     }
 
-    fn decorate(&self, _state: &FamilyState, request: &mut RequestSpec) {
-        if !request.has_header("X-Request-ID") {
-            request.set_header("X-Request-ID", uuid::Uuid::new_v4().to_string());
-        }
-        if !request.has_header("Accept") {
-            request.set_header("Accept", "application/hal+json, application/json");
-        }
-        if !request.has_header("PSU-IP-Address") {
-            request.set_header("PSU-IP-Address", PSU_IP_ADDRESS);
+    fn prepare(&self, target: &Target) -> Result<FamilyState, crate::target::TargetError> {
+        Ok(Arc::new(signing::prepare(target)?))
+    }
+
+    fn decorate(&self, state: &FamilyState, request: &mut RequestSpec) {
+        request.default_header("X-Request-ID", uuid::Uuid::new_v4().to_string());
+        request.default_header("Accept", "application/hal+json, application/json");
+        request.default_header("PSU-IP-Address", PSU_IP_ADDRESS);
+        // Last: the signature covers the headers added above.
+        if let Some(run) = state.downcast_ref::<signing::StetRun>() {
+            signing::sign(run, request);
         }
     }
 }

@@ -21,6 +21,7 @@ use super::faults::{
     BALANCE_SIGN_LOST, CLBD_MISSING, EXTRA_CLOSED_ACCOUNT, IDENTITY_LINK_MISSING,
     UNCONSENTED_DETAILS_SHOWN, UNKNOWN_ACCOUNT_403,
 };
+use super::ratelimit::AisMethod;
 use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, StetBank};
 
@@ -52,6 +53,7 @@ pub(super) async fn balances(
 impl StetBank {
     fn list_accounts(&self, parts: &Parts) -> Result<Response, ApiError> {
         let caller = self.admit(parts, Verb::Get)?;
+        self.count_ais_call(parts, &caller, AisMethod::Accounts, None)?;
         let consent = self
             .consents
             .current(&caller)
@@ -160,6 +162,7 @@ impl StetBank {
 
     fn balance_report(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
         let caller = self.admit(parts, Verb::Get)?;
+        self.count_ais_call(parts, &caller, AisMethod::Balances, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self
             .consents

@@ -1,31 +1,27 @@
-//! Access tokens of the STET bank: the password-grant token endpoint and the gate every AIS call
-//! passes (method, bearer token, Accept, scope, in that order).
+//! Access tokens of the STET bank and the gate every API call passes: method, signature, bearer
+//! token (issued, not revoked, not expired), Accept, then the scope the resource needs, in that order.
 //!
-//! Tokens are random, stored with their PSU, scope, client and expiry; nothing else is trusted. This
-//! file must never look at accounts or consents, and never hold the token lock across an await.
+//! Tokens are random, stored with their PSU (none for a client-credentials token), scope, client,
+//! authorisation and expiry; nothing else is trusted. This file must never look at accounts,
+//! consents or payments, and never hold the token lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
-use axum::Form;
-use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
-use serde::Deserialize;
-use serde_json::json;
 
 use super::StetBank;
-use super::data::{self, PersonaData};
+use super::data::PersonaData;
 use super::faults::{
-    ACCEPT_IGNORED, EXPIRED_TOKEN_ACCEPTED, POST_ALLOWED, UNAUTHENTICATED_403, WRONG_SCOPE_ACCEPTED,
+    ACCEPT_IGNORED, EXPIRED_TOKEN_ACCEPTED, POST_ALLOWED, REVOKE_KEEPS_ACCESS_TOKEN,
+    UNAUTHENTICATED_403, WRONG_SCOPE_ACCEPTED,
 };
-use super::reply::{ApiError, OAUTH_JSON, json_response};
+use super::reply::ApiError;
 
 /// How long an access token lives.
 pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 900;
@@ -35,32 +31,42 @@ pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 900;
 pub(super) enum Scope {
     Aisp,
     Pisp,
+    Cbpii,
 }
 
 impl Scope {
-    fn parse(text: &str) -> Option<Self> {
+    pub(super) fn parse(text: &str) -> Option<Self> {
         match text {
             "aisp" => Some(Scope::Aisp),
             "pisp" => Some(Scope::Pisp),
+            "cbpii" => Some(Scope::Cbpii),
             _ => None,
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Scope::Aisp => "aisp",
             Scope::Pisp => "pisp",
+            Scope::Cbpii => "cbpii",
         }
     }
 }
 
+/// One authorisation of a PSU (an authorization-code exchange): every access and refresh token
+/// issued from it, across refreshes, carries its id, and revoking one revokes them all.
+pub(super) type Family = u64;
+
 /// What the bank knows about an access token it issued.
 #[derive(Clone, Debug)]
-struct Grant {
-    persona: &'static PersonaData,
-    client_id: String,
-    scope: Scope,
-    expires_at: DateTime<Utc>,
+pub(super) struct Grant {
+    /// The PSU; `None` for a client-credentials token.
+    pub persona: Option<&'static PersonaData>,
+    pub client_id: String,
+    pub scope: Scope,
+    pub expires_at: DateTime<Utc>,
+    /// The authorisation it comes from, for tokens of the authorization-code flow.
+    pub family: Option<Family>,
 }
 
 /// The PSU and TPP behind an accepted access token.
@@ -77,10 +83,8 @@ pub(super) struct TokenStore {
 }
 
 impl TokenStore {
-    fn issue(&self, grant: Grant) -> String {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill(&mut bytes);
-        let token = URL_SAFE_NO_PAD.encode(bytes);
+    pub(super) fn issue(&self, grant: Grant) -> String {
+        let token = random_secret();
         self.tokens
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -88,13 +92,28 @@ impl TokenStore {
         token
     }
 
-    fn lookup(&self, token: &str) -> Option<Grant> {
+    pub(super) fn lookup(&self, token: &str) -> Option<Grant> {
         self.tokens
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(token)
             .cloned()
     }
+
+    /// Forgets an access token (revocation of a token that belongs to no authorisation).
+    pub(super) fn remove(&self, token: &str) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(token);
+    }
+}
+
+/// 32 random bytes, base64url: every token, code and session id of the bank.
+pub(super) fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A random sandbox password.
@@ -106,11 +125,12 @@ pub(super) fn random_password() -> String {
         .collect()
 }
 
-/// The method an AIS resource serves.
+/// The method an API resource serves.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Verb {
     Get,
     Put,
+    Post,
 }
 
 impl Verb {
@@ -118,6 +138,7 @@ impl Verb {
         match self {
             Verb::Get => Method::GET,
             Verb::Put => Method::PUT,
+            Verb::Post => Method::POST,
         }
     }
 
@@ -125,6 +146,7 @@ impl Verb {
         match self {
             Verb::Get => "GET",
             Verb::Put => "PUT",
+            Verb::Post => "POST",
         }
     }
 }
@@ -162,8 +184,8 @@ fn accepts_json(headers: &HeaderMap) -> bool {
 }
 
 impl StetBank {
-    /// Checks, in order, the method, the bearer token, Accept and the aisp scope of an AIS call.
-    pub(super) fn admit(&self, parts: &Parts, verb: Verb) -> Result<Caller, ApiError> {
+    /// Checks, in order, the method, the signature, the bearer token and Accept of an API call.
+    fn gate(&self, parts: &Parts, verb: Verb) -> Result<Grant, ApiError> {
         let served = parts.method == verb.method()
             || (parts.method == Method::POST && self.faults.has(POST_ALLOWED));
         if !served {
@@ -172,6 +194,7 @@ impl StetBank {
                 allow: verb.allow(),
             });
         }
+        self.signature_checked(parts)?;
         let unauthenticated = |error| {
             if self.faults.has(UNAUTHENTICATED_403) {
                 ApiError::Unauthenticated
@@ -185,117 +208,74 @@ impl StetBank {
             .tokens
             .lookup(token)
             .ok_or_else(|| unauthenticated(ApiError::InvalidToken))?;
+        let revoked = grant
+            .family
+            .is_some_and(|family| self.oauth.is_revoked(family));
+        if revoked && !self.faults.has(REVOKE_KEEPS_ACCESS_TOKEN) {
+            return Err(ApiError::InvalidToken);
+        }
         if grant.expires_at <= self.clock.now() && !self.faults.has(EXPIRED_TOKEN_ACCEPTED) {
             return Err(ApiError::ExpiredToken);
         }
         if !accepts_json(&parts.headers) && !self.faults.has(ACCEPT_IGNORED) {
             return Err(ApiError::NotAcceptable);
         }
+        Ok(grant)
+    }
+
+    /// The gate of an AIS call: [`Self::gate`], then the aisp scope and a PSU behind the token.
+    pub(super) fn admit(&self, parts: &Parts, verb: Verb) -> Result<Caller, ApiError> {
+        let grant = self.gate(parts, verb)?;
         if grant.scope != Scope::Aisp && !self.faults.has(WRONG_SCOPE_ACCEPTED) {
             return Err(ApiError::WrongScope);
         }
+        let persona = grant.persona.ok_or(ApiError::Forbidden(
+            "the access token identifies no PSU: AIS resources need an authorisation of the PSU",
+        ))?;
         Ok(Caller {
-            persona: grant.persona,
+            persona,
             client_id: grant.client_id,
         })
+    }
+
+    /// The gate of a CBPII or PISP call: [`Self::gate`], then `scope` (any scope when
+    /// `any_scope`, which only a fault asks for).
+    pub(super) fn admit_scope(
+        &self,
+        parts: &Parts,
+        verb: Verb,
+        scope: Scope,
+        any_scope: bool,
+    ) -> Result<Grant, ApiError> {
+        let grant = self.gate(parts, verb)?;
+        if grant.scope != scope && !any_scope {
+            return Err(ApiError::WrongScope);
+        }
+        Ok(grant)
     }
 
     /// Stores an aisp token for `persona` that expired a second ago.
     pub(super) fn expired_token(&self, persona: &'static PersonaData) -> String {
         self.tokens.issue(Grant {
-            persona,
+            persona: Some(persona),
             client_id: EXPIRED_TOKEN_CLIENT.to_string(),
             scope: Scope::Aisp,
             expires_at: self.clock.now() - Duration::seconds(1),
+            family: None,
         })
+    }
+
+    /// The persona whose sandbox login this is, if the password is right.
+    pub(super) fn authenticate_psu(
+        &self,
+        username: Option<&str>,
+        password: Option<&str>,
+    ) -> Option<&'static PersonaData> {
+        let persona = super::data::persona(username?.trim())?;
+        let expected = self.passwords.get(persona.name)?;
+        (password? == expected.as_str()).then_some(persona)
     }
 }
 
 /// The client_id recorded for tokens made by `StetBank::issue_expired_token`.
 const EXPIRED_TOKEN_CLIENT: &str = "obconf";
-
-/// The form of `POST /token` (Resource Owner Password grant).
-#[derive(Debug, Deserialize)]
-pub(super) struct TokenForm {
-    grant_type: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    scope: Option<String>,
-    client_id: Option<String>,
-}
-
-/// An RFC 6749 error answer of the token endpoint.
-fn oauth_error(code: &str, description: &str) -> Response {
-    let body = json!({ "error": code, "error_description": description });
-    json_response(StatusCode::BAD_REQUEST, &body, OAUTH_JSON)
-}
-
-/// `POST TOKEN_PATH`: the password grant.
-pub(super) async fn token(
-    State(bank): State<Arc<StetBank>>,
-    method: Method,
-    uri: Uri,
-    form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
-    if method != Method::POST {
-        let error = ApiError::MethodNotAllowed {
-            method: method.to_string(),
-            allow: "POST",
-        };
-        return error.render(uri.path(), bank.clock.now());
-    }
-    let Ok(Form(form)) = form else {
-        return oauth_error(
-            "invalid_request",
-            "the body must be application/x-www-form-urlencoded",
-        );
-    };
-    bank.password_grant(form)
-}
-
-impl StetBank {
-    fn password_grant(&self, form: TokenForm) -> Response {
-        let Some(grant_type) = form.grant_type.as_deref() else {
-            return oauth_error("invalid_request", "grant_type is required");
-        };
-        if grant_type != "password" {
-            return oauth_error(
-                "unsupported_grant_type",
-                "this sandbox issues tokens by the password grant",
-            );
-        }
-        let client_id = form.client_id.unwrap_or_default();
-        if client_id.trim().is_empty() {
-            return oauth_error("invalid_request", "client_id is required");
-        }
-        let Some(scope) = form.scope.as_deref().and_then(Scope::parse) else {
-            return oauth_error("invalid_scope", "scope must be aisp or pisp");
-        };
-        let persona = form.username.as_deref().and_then(data::persona);
-        let known = persona
-            .zip(form.password.as_deref())
-            .filter(|(persona, password)| {
-                self.passwords.get(persona.name).map(String::as_str) == Some(*password)
-            });
-        let Some((persona, _)) = known else {
-            return oauth_error("invalid_grant", "unknown username or wrong password");
-        };
-        let token = self.tokens.issue(Grant {
-            persona,
-            client_id,
-            scope,
-            expires_at: self.clock.now() + Duration::seconds(TOKEN_LIFETIME_SECONDS),
-        });
-        let body = json!({
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": TOKEN_LIFETIME_SECONDS,
-            "scope": scope.as_str(),
-        });
-        let mut response = json_response(StatusCode::OK, &body, OAUTH_JSON);
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
-    }
-}

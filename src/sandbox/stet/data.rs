@@ -284,6 +284,23 @@ pub fn amount_text(cents: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// Reads a positive STET amount (`12`, `12.5`, `12.00`) as cents; None for anything else, zero and
+/// negative amounts included.
+pub(super) fn amount_cents(text: &str) -> Option<i64> {
+    let (units, decimals) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if units.is_empty() || units.len() > 14 || decimals.len() > 2 || !digits(units) {
+        return None;
+    }
+    if (text.contains('.') && decimals.is_empty()) || !digits(decimals) {
+        return None;
+    }
+    let units: i64 = units.parse().ok()?;
+    let fraction: i64 = format!("{decimals:0<2}").parse().ok()?;
+    let cents = units.checked_mul(100)?.checked_add(fraction)?;
+    (cents > 0).then_some(cents)
+}
+
 /// One dated transaction of a [`Ledger`].
 #[derive(Clone, Debug)]
 pub(super) struct Transaction {
@@ -366,6 +383,11 @@ impl Ledger {
     /// The account with this resourceId, whoever holds it.
     pub(super) fn by_resource_id(&self, id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.resource_id == id)
+    }
+
+    /// The account with this IBAN, whoever holds it.
+    pub(super) fn by_iban(&self, iban: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.data.iban == iban)
     }
 
     /// The accounts held by this persona, in table order.

@@ -34,6 +34,21 @@ pub(super) const EXPIRED_TOKEN_ACCEPTED: &str = "expired-token-accepted";
 pub(super) const ACCEPT_IGNORED: &str = "accept-ignored";
 pub(super) const UNAUTHENTICATED_403: &str = "unauthenticated-403";
 pub(super) const CHARSET_MISSING: &str = "charset-missing";
+pub(super) const SIGNATURE_NOT_CHECKED: &str = "signature-not-checked";
+pub(super) const CLIENT_ID_NOT_MATCHED: &str = "client-id-not-matched";
+pub(super) const CLIENT_CERT_NOT_REQUIRED: &str = "client-cert-not-required";
+pub(super) const CODE_REUSABLE: &str = "code-reusable";
+pub(super) const REFRESH_TOKEN_REUSABLE: &str = "refresh-token-reusable";
+pub(super) const REVOKE_KEEPS_ACCESS_TOKEN: &str = "revoke-keeps-access-token";
+pub(super) const CLIENT_CREDENTIALS_SCOPE_IGNORED: &str = "client-credentials-scope-ignored";
+pub(super) const FALLBACK_IGNORED: &str = "fallback-ignored";
+pub(super) const NO_RATE_LIMIT: &str = "no-rate-limit";
+pub(super) const RATE_LIMIT_WITH_PSU_IP: &str = "rate-limit-with-psu-ip";
+pub(super) const FUNDS_CONFIRMATION_ALWAYS_TRUE: &str = "funds-confirmation-always-true";
+pub(super) const FUNDS_CONFIRMATION_ANY_SCOPE: &str = "funds-confirmation-any-scope";
+pub(super) const PAYMENT_LOCATION_MISSING: &str = "payment-location-missing";
+pub(super) const PAYMENT_RECONFIRMABLE: &str = "payment-reconfirmable";
+pub(super) const CONFIRMATION_WITHOUT_BODY: &str = "confirmation-without-body";
 
 /// Every fault of the STET reference bank, in catalog order.
 pub static FAULTS: &[Fault] = &[
@@ -197,5 +212,80 @@ pub static FAULTS: &[Fault] = &[
         name: UNAUTHENTICATED_403,
         rule: "a request with no access token, or one the ASPSP never issued, is answered HTTP 401",
         breaks: &["STET-GEN-06"],
+    },
+    Fault {
+        name: SIGNATURE_NOT_CHECKED,
+        rule: "a missing or invalid Signature (QSEAL named by keyId) is answered HTTP 400",
+        breaks: &["STET-GEN-02"],
+    },
+    Fault {
+        name: CLIENT_ID_NOT_MATCHED,
+        rule: "the ASPSP checks the matching between the Authorization Number within the eIDAS certificate and the client_id value",
+        breaks: &["STET-OAUTH-04"],
+    },
+    Fault {
+        name: CLIENT_CERT_NOT_REQUIRED,
+        rule: "TPP and ASPSP perform a mutual authentication: the TPP presents its eIDAS certificate (QWAC)",
+        breaks: &["STET-OAUTH-04"],
+    },
+    Fault {
+        name: CODE_REUSABLE,
+        rule: "the authorization code is a one-time token with a short life period",
+        breaks: &["STET-OAUTH-01"],
+    },
+    Fault {
+        name: REFRESH_TOKEN_REUSABLE,
+        rule: "a refresh returns a new refresh token and the ASPSP de facto revokes the previous one",
+        breaks: &["STET-OAUTH-02"],
+    },
+    Fault {
+        name: REVOKE_KEEPS_ACCESS_TOKEN,
+        rule: "if the refresh token is revoked, the access token issued with it is revoked too (and the other way round)",
+        breaks: &["STET-OAUTH-03"],
+    },
+    Fault {
+        name: CLIENT_CREDENTIALS_SCOPE_IGNORED,
+        rule: "a Client Credential access token carries the scope asked for (pisp or cbpii)",
+        breaks: &["STET-OAUTH-05"],
+    },
+    Fault {
+        name: FALLBACK_IGNORED,
+        rule: "a token request with header fallback: 1 is answered 302 to the online banking login page",
+        breaks: &["STET-FALLBACK-01"],
+    },
+    Fault {
+        name: NO_RATE_LIMIT,
+        rule: "without PSU-IP-Address an AIS method is limited to 4 calls per calendar day, PSU and account",
+        breaks: &["STET-GEN-04"],
+    },
+    Fault {
+        name: RATE_LIMIT_WITH_PSU_IP,
+        rule: "there are no rate limits if the PSU-IP-Address is supplied",
+        breaks: &["STET-GEN-04"],
+    },
+    Fault {
+        name: FUNDS_CONFIRMATION_ALWAYS_TRUE,
+        rule: "the payment coverage result says whether the account covers the amount",
+        breaks: &["STET-CBPII-01"],
+    },
+    Fault {
+        name: FUNDS_CONFIRMATION_ANY_SCOPE,
+        rule: "a payment coverage check needs a cbpii token: another scope is answered HTTP 403",
+        breaks: &["STET-CBPII-02"],
+    },
+    Fault {
+        name: PAYMENT_LOCATION_MISSING,
+        rule: "the ASPSP answers a saved payment request with a location link to it",
+        breaks: &["STET-PISP-01"],
+    },
+    Fault {
+        name: PAYMENT_RECONFIRMABLE,
+        rule: "a payment request that is not in a state that can be confirmed is answered HTTP 409",
+        breaks: &["STET-PISP-02"],
+    },
+    Fault {
+        name: CONFIRMATION_WITHOUT_BODY,
+        rule: "even though there is no parameter, a JSON (void) confirmation body must be provided",
+        breaks: &["STET-PISP-03"],
     },
 ];

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::auth::Verb;
 use super::faults::{IDENTITY_FORBIDDEN, IDENTITY_WITHOUT_CONSENT, TRUSTED_BENEFICIARIES_400};
+use super::ratelimit::AisMethod;
 use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, StetBank};
 
@@ -35,6 +36,7 @@ pub(super) async fn trusted_beneficiaries(
 impl StetBank {
     fn identity(&self, parts: &Parts) -> Result<Response, ApiError> {
         let caller = self.admit(parts, Verb::Get)?;
+        self.count_ais_call(parts, &caller, AisMethod::EndUserIdentity, None)?;
         let consented = self
             .consents
             .current(&caller)

@@ -1,6 +1,8 @@
 //! The embedded STET PSD2 v1.4.2 reference bank, as BPCE (Caisse d'Epargne / BTP Banque) documents
-//! it: password-grant tokens, the "mixed" AISP consent, accounts, balances, transactions and the
-//! end-user identity, with the BPCE sandbox personas.
+//! it: OAuth2 (authorization code, refresh, revocation, client credentials, fallback, and the
+//! sandbox's password grant), mutual TLS and HTTP signatures of a registered TPP, the "mixed" AISP
+//! consent, accounts, balances, transactions, the end-user identity and the daily rate limit, the
+//! CBPII funds confirmation and PISP payment requests, with the BPCE sandbox personas.
 //!
 //! This file holds the public API and the router; each concern lives in its own file. The bank must
 //! never panic on what a client sends (a malformed request is a 4xx), never reach outside the
@@ -9,12 +11,23 @@
 pub mod data;
 
 mod accounts;
+mod approval;
 mod auth;
+mod authorize;
 mod consent;
 mod dates;
 mod faults;
+mod funds;
+mod html;
 mod identity;
+mod mtls;
+mod oauth;
+mod payment_body;
+mod payments;
+mod ratelimit;
 mod reply;
+mod signature;
+mod token;
 mod transactions;
 
 #[cfg(test)]
@@ -36,16 +49,67 @@ use crate::sandbox::{Clock, FaultSet};
 use self::auth::TokenStore;
 use self::consent::ConsentStore;
 use self::data::{Ledger, PERSONAS};
+use self::oauth::OAuthStore;
+use self::payments::PaymentStore;
+use self::ratelimit::RateLimiter;
 use self::reply::ApiError;
+use crate::tls::pki::{public_key_der, sha256_fingerprint};
 
 pub use self::faults::FAULTS;
 
-/// Where the AIS API lives.
+/// Where the API lives (AIS, CBPII and PISP resources).
 pub const API_PREFIX: &str = "/stet/psd2/v1.4.2";
 /// The OAuth2 token endpoint.
 pub const TOKEN_PATH: &str = "/stet/psd2/oauth/token";
+/// The OAuth2 authorization endpoint: the PSU's login page (authorization-code flow).
+pub const AUTHORIZE_PATH: &str = "/stet/psd2/oauth/authorize";
+/// The OAuth2 revocation endpoint (RFC 7009).
+pub const REVOKE_PATH: &str = "/stet/psd2/oauth/revoke";
+/// The online-banking login page that the fallback redirect points to.
+pub const ONLINE_BANKING_LOGIN_PATH: &str = "/online-banking/login";
+/// The PSU's approval page of a payment request (`?id=<resourceId>`), the consentApproval link.
+pub const PAYMENT_APPROVAL_PATH: &str = "/online-banking/payment-approval";
 /// Capabilities (catalog `capability:` names) this bank implements.
-pub const CAPABILITIES: &[&str] = &["stet.end-user-identity", "stet.bpce-limits"];
+pub const CAPABILITIES: &[&str] = &[
+    "stet.end-user-identity",
+    "stet.bpce-limits",
+    "stet.mtls",
+    "stet.rate-limit",
+    "stet.fallback",
+    "stet.cbpii",
+    "stet.pisp",
+];
+
+/// The TPP this bank has registered (the QWAC's organisation identifier is its client_id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisteredTpp {
+    /// The TPP's authorisation number: its QWAC's organizationIdentifier and its OAuth client_id.
+    pub client_id: String,
+    /// The QSEAL certificate (DER) whose key signs the TPP's requests.
+    pub qseal_cert_der: Vec<u8>,
+    /// The one callback URL of the authorization-code flow.
+    pub redirect_uri: String,
+}
+
+/// A registered TPP with what the bank derives from its QSEAL certificate once.
+#[derive(Debug)]
+struct Registration {
+    tpp: RegisteredTpp,
+    /// Lowercase hex SHA-256 of the QSEAL certificate: the end of every keyId.
+    qseal_fingerprint: String,
+    /// Its SubjectPublicKeyInfo; None when the certificate cannot be read (every signature fails).
+    qseal_spki: Option<Vec<u8>>,
+}
+
+impl Registration {
+    fn new(tpp: RegisteredTpp) -> Self {
+        Self {
+            qseal_fingerprint: sha256_fingerprint(&tpp.qseal_cert_der),
+            qseal_spki: public_key_der(&tpp.qseal_cert_der),
+            tpp,
+        }
+    }
+}
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -58,11 +122,18 @@ pub struct StetBank {
     passwords: HashMap<&'static str, String>,
     tokens: TokenStore,
     consents: ConsentStore,
+    /// None: TRANSITIONAL, neither client certificates nor signatures are enforced.
+    registration: Option<Registration>,
+    oauth: OAuthStore,
+    limits: RateLimiter,
+    payments: PaymentStore,
 }
 
 impl StetBank {
-    /// A bank whose data is dated from `clock.today()`, with fresh random passwords.
-    pub fn new(faults: FaultSet, clock: Clock) -> Arc<Self> {
+    /// A bank whose data is dated from `clock.today()`, with fresh random passwords. With `tpp`,
+    /// every token, revoke and API request needs that TPP's client certificate and every API request
+    /// its QSEAL signature; without, neither is enforced (transitional).
+    pub fn new(faults: FaultSet, clock: Clock, tpp: Option<RegisteredTpp>) -> Arc<Self> {
         let ledger = Ledger::build(clock.today());
         let passwords = PERSONAS
             .iter()
@@ -75,14 +146,32 @@ impl StetBank {
             passwords,
             tokens: TokenStore::default(),
             consents: ConsentStore::default(),
+            registration: tpp.map(Registration::new),
+            oauth: OAuthStore::default(),
+            limits: RateLimiter::default(),
+            payments: PaymentStore::default(),
         })
     }
 
-    /// Serves [`TOKEN_PATH`] and everything under [`API_PREFIX`].
+    /// Serves the OAuth2 endpoints, the PSU's pages and everything under [`API_PREFIX`].
     pub fn router(self: &Arc<Self>) -> Router {
         let api = |path: &str| format!("{API_PREFIX}{path}");
         Router::new()
-            .route(TOKEN_PATH, any(auth::token))
+            .route(TOKEN_PATH, any(token::token))
+            .route(REVOKE_PATH, any(oauth::revoke))
+            .route(AUTHORIZE_PATH, any(authorize::authorize))
+            .route(
+                ONLINE_BANKING_LOGIN_PATH,
+                any(authorize::online_banking_login),
+            )
+            .route(PAYMENT_APPROVAL_PATH, any(approval::approval))
+            .route(&api("/funds-confirmations"), any(funds::confirm))
+            .route(&api("/payment-requests"), any(payments::create))
+            .route(&api("/payment-requests/{id}"), any(payments::retrieve))
+            .route(
+                &api("/payment-requests/{id}/o-confirmation"),
+                any(payments::confirm),
+            )
             .route(&api("/consents"), any(consent::put))
             .route(&api("/accounts"), any(accounts::list))
             .route(&api("/accounts/{id}/balances"), any(accounts::balances))
@@ -96,6 +185,10 @@ impl StetBank {
                 any(identity::trusted_beneficiaries),
             )
             .fallback(unknown_path)
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(self),
+                signature::guard_api,
+            ))
             .layer(middleware::from_fn_with_state(
                 Arc::clone(self),
                 echo_request_id,
@@ -122,7 +215,8 @@ impl StetBank {
 }
 
 /// Copies the request's X-Request-ID onto the response, errors included. Also where the
-/// `charset-missing` fault drops the charset from JSON media types, since every JSON reply passes here.
+/// `charset-missing` fault drops the charset from JSON media types (only those), since every JSON
+/// reply passes here.
 async fn echo_request_id(
     State(bank): State<Arc<StetBank>>,
     request: Request,
@@ -138,6 +232,7 @@ async fn echo_request_id(
     if bank.faults.has(faults::CHARSET_MISSING)
         && let Some(media_type) = response.headers().get(header::CONTENT_TYPE)
         && let Some(bare) = media_type.to_str().ok().and_then(|t| t.split(';').next())
+        && bare.trim().ends_with("json")
         && let Ok(bare) = HeaderValue::from_str(bare.trim())
     {
         response.headers_mut().insert(header::CONTENT_TYPE, bare);

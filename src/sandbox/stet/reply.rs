@@ -10,6 +10,9 @@ use axum::response::Response;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+use super::mtls::ClientError;
+use super::signature::SignatureError;
+
 /// The media type of every JSON answer of the AIS API.
 pub(super) const HAL_JSON: &str = "application/hal+json; charset=utf-8";
 /// The media type of OAuth2 token endpoint answers (RFC 6749 section 5.1).
@@ -41,6 +44,17 @@ pub(super) enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     NotImplemented(&'static str),
+    /// No client certificate, or one of another TPP (mutual TLS).
+    #[error("{0}")]
+    InvalidClient(ClientError),
+    #[error("invalid signature: {0}")]
+    BadSignature(SignatureError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "more than {limit} calls today to this method for this PSU and account without PSU-IP-Address"
+    )]
+    TooManyRequests { limit: u32 },
 }
 
 impl ApiError {
@@ -55,15 +69,20 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadSignature(_) => StatusCode::BAD_REQUEST,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            ApiError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
-    /// The ErrorModel `error` field: `invalid_token` for token errors, else the reason phrase.
+    /// The ErrorModel `error` field: `invalid_token` for token errors, `invalid_client` without a
+    /// valid client certificate, else the reason phrase.
     fn error_text(&self) -> &'static str {
         match self {
             ApiError::InvalidToken | ApiError::ExpiredToken => "invalid_token",
+            ApiError::InvalidClient(_) => "invalid_client",
             other => other.status().canonical_reason().unwrap_or("Error"),
         }
     }

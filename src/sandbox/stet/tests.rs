@@ -1,14 +1,24 @@
 //! Tests of the STET reference bank, driven in-process through its router (no TLS, no socket).
 //!
-//! This file holds the shared helpers; `tests/` holds the healthy-bank tests, the fault matrix and
-//! the insta snapshots. Tests must never depend on the wall-clock date: every date is computed from
+//! This file holds the shared helpers (`tests/tpp.rs` those of a bank with a registered TPP: test
+//! PKI, signed requests, the OAuth2 flows); `tests/` holds the healthy-bank tests, the fault matrix
+//! and the insta snapshots. Tests must never depend on the wall-clock date: every date is computed from
 //! the bank's clock and every date in a snapshot is redacted.
 
+mod cbpii;
 mod faults;
+mod faults_tpp;
 mod healthy;
 mod history;
+mod mtls;
+mod oauth;
+mod pisp;
 mod protocol;
+mod ratelimit;
+mod served;
+mod signature;
 mod snapshots;
+mod tpp;
 
 use std::sync::Arc;
 
@@ -60,8 +70,13 @@ impl Env {
     }
 
     fn with_faults(faults: FaultSet) -> Self {
+        Self::build(faults, None)
+    }
+
+    /// A bank with `tpp` registered (or none: nothing about the client is enforced).
+    fn build(faults: FaultSet, tpp: Option<super::RegisteredTpp>) -> Self {
         let clock = Clock::system();
-        let bank = StetBank::new(faults, clock.clone());
+        let bank = StetBank::new(faults, clock.clone(), tpp);
         let router = bank.router();
         Self {
             bank,
@@ -132,8 +147,12 @@ impl Env {
             .await
     }
 
+    /// A GET as the harness sends it: with a PSU-IP-Address (the PSU is connected), so that the
+    /// daily limit of calls without one never gets in the way; `call` sends only what it is given.
     async fn get(&self, token: &str, path: &str) -> Reply {
-        self.call(Method::GET, path, Some(token), &[], None).await
+        let connected = [("psu-ip-address", "192.0.2.10")];
+        self.call(Method::GET, path, Some(token), &connected, None)
+            .await
     }
 
     async fn post_form(&self, form: &str) -> Reply {

@@ -22,6 +22,7 @@ use super::faults::{
     DATE_FROM_EXCLUSIVE, DATE_TO_INCLUSIVE, EMPTY_HISTORY_200, ENTRY_REFERENCE_INVENTED,
     HISTORY_MISSING, LENIENT_DATES, NO_62_DAY_BOUND, PENDING_STATUS, STRICT_DATES,
 };
+use super::ratelimit::AisMethod;
 use super::reply::{ApiError, empty, hal, link};
 
 /// How far back the history goes, in days.
@@ -72,6 +73,7 @@ pub(super) async fn history(
 impl StetBank {
     fn transactions(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
         let caller = self.admit(parts, Verb::Get)?;
+        self.count_ais_call(parts, &caller, AisMethod::Transactions, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self
             .consents

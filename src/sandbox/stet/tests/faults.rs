@@ -1,6 +1,7 @@
 //! The fault matrix: for every entry of FAULTS, one probe of the behaviour it names, observed on a
-//! healthy bank and on a bank with only that fault, each against its expected value. A fault without
-//! a probe fails the test; probes must never depend on another fault.
+//! healthy bank and on a bank with only that fault, each against its expected value. The faults of
+//! a bank with a registered TPP are probed on one (`faults_tpp.rs`). A fault without a probe fails
+//! the test; probes must never depend on another fault.
 
 use axum::http::Method;
 use serde_json::{Value, json};
@@ -306,12 +307,20 @@ async fn probe(name: &str, env: &Env) -> Value {
 async fn every_fault_breaks_exactly_the_behaviour_it_names() {
     let mut failures = Vec::new();
     for fault in FAULTS {
-        let Some((healthy, faulty)) = expected(fault.name) else {
-            failures.push(format!("{}: no probe", fault.name));
-            continue;
-        };
-        let seen_healthy = probe(fault.name, &Env::healthy()).await;
-        let seen_faulty = probe(fault.name, &Env::with_fault(fault.name)).await;
+        let (seen_healthy, seen_faulty, healthy, faulty) =
+            if let Some((healthy, faulty)) = expected(fault.name) {
+                let seen_healthy = probe(fault.name, &Env::healthy()).await;
+                let seen_faulty = probe(fault.name, &Env::with_fault(fault.name)).await;
+                (seen_healthy, seen_faulty, healthy, faulty)
+            } else if let Some((healthy, faulty)) = faults_tpp::expected(fault.name) {
+                let seen_healthy = faults_tpp::probe(fault.name, &faults_tpp::env(None)).await;
+                let seen_faulty =
+                    faults_tpp::probe(fault.name, &faults_tpp::env(Some(fault.name))).await;
+                (seen_healthy, seen_faulty, healthy, faulty)
+            } else {
+                failures.push(format!("{}: no probe", fault.name));
+                continue;
+            };
         if seen_healthy != healthy || seen_faulty != faulty {
             failures.push(format!(
                 "{}: healthy {seen_healthy} (want {healthy}), faulty {seen_faulty} (want {faulty})",

@@ -34,6 +34,10 @@ async fn password_grant_issues_a_bearer_token_and_refuses_bad_requests() {
         ),
         (
             "grant_type=client_credentials&scope=aisp&client_id=tpp",
+            "invalid_scope",
+        ),
+        (
+            "grant_type=implicit&scope=aisp&client_id=tpp",
             "unsupported_grant_type",
         ),
         (
@@ -155,12 +159,9 @@ async fn error_classes_come_in_the_documented_order() {
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 
-    let path = env.get(&aisp, "/payment-requests").await;
+    let path = env.get(&aisp, "/card-accounts").await;
     assert_eq!(path.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        path.json()["path"],
-        format!("{API_PREFIX}/payment-requests")
-    );
+    assert_eq!(path.json()["path"], format!("{API_PREFIX}/card-accounts"));
 }
 
 #[tokio::test]

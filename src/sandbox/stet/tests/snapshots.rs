@@ -1,7 +1,9 @@
 //! Insta snapshots of the STET bank's answers: the account list before and after consent, a balance
-//! report, a transaction page and an error body. Ids, dates and timestamps are redacted, since the
-//! data is dated from the day the tests run; a snapshot must never hold a date.
+//! report, a transaction page, an error body, a token answer and a payment request. Ids, tokens,
+//! dates and timestamps are redacted, since the data is dated from the day the tests run and tokens
+//! are random; a snapshot must never hold a date or a secret.
 
+use axum::http::Method;
 use serde_json::json;
 
 use super::*;
@@ -74,5 +76,35 @@ async fn error_body() {
         .json();
     insta::assert_yaml_snapshot!("error_body", body, {
         ".timestamp" => "[time]",
+    });
+}
+
+#[tokio::test]
+async fn token_response() {
+    let env = Env::registered();
+    let code = env.code("LEA", "aisp").await;
+    let body = env.exchange(&code).await.json();
+    insta::assert_yaml_snapshot!("token_response", body, {
+        ".access_token" => "[access-token]",
+        ".refresh_token" => "[refresh-token]",
+    });
+}
+
+#[tokio::test]
+async fn payment_request() {
+    let env = Env::registered();
+    let token = env.client_token("pisp").await;
+    let (id, _) = super::pisp::create(&env, &token).await;
+    super::pisp::decide(&env, &id, "LEA", "approve").await;
+    let body = env
+        .tpp(Method::GET, &format!("/payment-requests/{id}"))
+        .token(&token)
+        .send()
+        .await
+        .json();
+    insta::assert_yaml_snapshot!("payment_request", body, {
+        ".paymentRequest.resourceId" => "[id]",
+        ".paymentRequest.creationDateTime" => "[date-time]",
+        "._links.self.href" => "[href]",
     });
 }

@@ -1,0 +1,214 @@
+//! OAuth2 as the documents describe it, step by step: the PSU authorises the TPP at the bank, the
+//! TPP redeems the one-time code, refreshes, revokes, and asks for client-credentials tokens; and
+//! the mutual-TLS checks of the token endpoint. Tokens and codes stay in the World as secrets.
+
+use cucumber::{given, then, when};
+
+use crate::auth::oauth::{self, OAuthClient};
+use crate::world::{Failure, ObWorld, StepResult};
+
+fn client(w: &ObWorld) -> Result<OAuthClient<'_>, Failure> {
+    Ok(w.ctx.tokens.oauth()?)
+}
+
+fn login(w: &ObWorld, persona: &str) -> Result<crate::target::Login, Failure> {
+    w.ctx
+        .target
+        .personas
+        .get(persona)
+        .and_then(|p| p.login.clone())
+        .ok_or_else(|| {
+            Failure::new(format!(
+                "persona {persona} has no login in {} (hint: personas.{persona}.login)",
+                w.ctx.target.origin()
+            ))
+        })
+}
+
+#[given(
+    regex = r"^(\w+) authorised the TPP at the bank's login page for scope (\w+), which redirected to the callback with a one-time code$"
+)]
+async fn authorised(w: &mut ObWorld, persona: String, scope: String) -> StepResult {
+    let login = login(w, &persona)?;
+    let (code, evidence) = client(w)?.authorize(&login, &scope).await;
+    if let Some(last) = evidence.into_iter().last() {
+        w.exchange = Some(last);
+    }
+    let code = code
+        .map_err(|e| Failure::expected("a redirect to the callback carrying a one-time code", e))?;
+    w.secrets.insert("code".into(), code);
+    w.persona = Some(persona);
+    Ok(())
+}
+
+#[when(regex = r"^the TPP redeems (?:that|the same) code at the token endpoint, without a scope$")]
+async fn redeem(w: &mut ObWorld) -> StepResult {
+    let code = w.secret("code")?;
+    let exchange = client(w)?.exchange_code(&code).await;
+    w.keep(exchange)?;
+    Ok(())
+}
+
+#[when("the TPP refreshes the token with its refresh token")]
+async fn refresh(w: &mut ObWorld) -> StepResult {
+    let refresh = w.secret("refresh token")?;
+    let exchange = client(w)?.refresh(&refresh).await;
+    w.secrets.insert("previous refresh token".into(), refresh);
+    w.keep(exchange)?;
+    Ok(())
+}
+
+#[when("the TPP refreshes the token with the previous refresh token")]
+async fn refresh_with_previous(w: &mut ObWorld) -> StepResult {
+    let refresh = w.secret("previous refresh token")?;
+    let exchange = client(w)?.refresh(&refresh).await;
+    w.keep(exchange)?;
+    Ok(())
+}
+
+#[when("the TPP revokes the refresh token")]
+async fn revoke(w: &mut ObWorld) -> StepResult {
+    let refresh = w.secret("refresh token")?;
+    let exchange = client(w)?
+        .revoke(&refresh)
+        .await
+        .ok_or_else(|| Failure::new("the target's oauth section has no revoke_url"))?;
+    w.keep(exchange)?;
+    Ok(())
+}
+
+#[when(regex = r"^the TPP requests a client-credentials token of scope (\w+)$")]
+async fn client_credentials(w: &mut ObWorld, scope: String) -> StepResult {
+    let exchange = client(w)?.client_credentials(&scope).await;
+    w.keep(exchange)?;
+    Ok(())
+}
+
+#[given(regex = r"^the TPP with a client-credentials token of scope (\w+)$")]
+async fn with_client_token(w: &mut ObWorld, scope: String) -> StepResult {
+    w.token = Some(w.ctx.tokens.client_token(&scope).await?);
+    Ok(())
+}
+
+#[then(
+    regex = r"^the response carries a Bearer access token(?: of scope (\w+))?(, and a refresh token| and no refresh token)?$"
+)]
+async fn carries_tokens(w: &mut ObWorld, scope: String, refresh: String) -> StepResult {
+    let e = w.last()?;
+    let set = oauth::token_set(e).ok_or_else(|| {
+        Failure::expected(
+            "HTTP 200 with an access_token",
+            format!("HTTP {}", e.status().unwrap_or(0)),
+        )
+    })?;
+    if !set
+        .token_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("bearer"))
+    {
+        return Err(Failure::expected(
+            "token_type Bearer",
+            format!("{:?}", set.token_type),
+        ));
+    }
+    if !scope.is_empty() && set.scope.as_deref() != Some(scope.as_str()) {
+        return Err(Failure::expected(
+            format!("scope {scope}"),
+            format!("scope {:?}", set.scope),
+        ));
+    }
+    match (refresh.contains("and a refresh"), &set.refresh) {
+        (true, None) => return Err(Failure::expected("a refresh_token", "none")),
+        (false, Some(_)) if refresh.contains("no refresh") => {
+            return Err(Failure::expected("no refresh_token", "a refresh_token"));
+        }
+        _ => {}
+    }
+    if let Some(previous) = w.secrets.get("access token")
+        && previous == &set.access
+    {
+        return Err(Failure::expected(
+            "a NEW access token",
+            "the previous one again",
+        ));
+    }
+    if let (Some(previous), Some(new)) = (w.secrets.get("previous refresh token"), &set.refresh)
+        && previous == new
+    {
+        return Err(Failure::expected(
+            "a NEW refresh token",
+            "the previous one again",
+        ));
+    }
+    w.secrets.insert("access token".into(), set.access);
+    if let Some(r) = set.refresh {
+        w.secrets.insert("refresh token".into(), r);
+    }
+    Ok(())
+}
+
+#[given("the requests carry the access token just issued")]
+#[when("the requests carry the access token just issued")]
+async fn use_issued(w: &mut ObWorld) -> StepResult {
+    w.token = Some(w.secret("access token")?);
+    Ok(())
+}
+
+#[when(regex = r"^the TPP requests a client-credentials token of scope (\w+) as client_id (\S+)$")]
+async fn client_credentials_as(w: &mut ObWorld, scope: String, client_id: String) -> StepResult {
+    let mut oauth = w
+        .ctx
+        .target
+        .oauth
+        .clone()
+        .ok_or_else(|| Failure::new("the target has no oauth section"))?;
+    oauth.client_id = client_id;
+    let exchange = OAuthClient {
+        http: &w.ctx.http,
+        oauth: &oauth,
+    }
+    .client_credentials(&scope)
+    .await;
+    w.exchange = Some(exchange);
+    Ok(())
+}
+
+#[when(
+    regex = r"^the TPP requests a client-credentials token of scope (\w+) without presenting its client certificate$"
+)]
+async fn client_credentials_anonymous(w: &mut ObWorld, scope: String) -> StepResult {
+    let oauth = w
+        .ctx
+        .target
+        .oauth
+        .clone()
+        .ok_or_else(|| Failure::new("the target has no oauth section"))?;
+    let mut request = crate::http::RequestSpec::new("POST", oauth.token_url.clone())
+        .header("Accept", "application/json")
+        .body(crate::http::Body::Form(vec![
+            ("grant_type".into(), "client_credentials".into()),
+            ("scope".into(), scope),
+            ("client_id".into(), oauth.client_id.clone()),
+        ]));
+    request.without_client_certificate = true;
+    let exchange = w.ctx.http.send(request).await;
+    w.exchange = Some(exchange);
+    Ok(())
+}
+
+/// For mTLS refusals the document allows a refused handshake as well as an HTTP error.
+#[then(regex = r"^the request is refused \(TLS handshake refused, or HTTP (\d{3}) or (\d{3})\)$")]
+async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
+    let e = w
+        .exchange
+        .as_ref()
+        .ok_or_else(|| Failure::new("no request was sent before this check"))?;
+    match e.status() {
+        None => Ok(()),
+        Some(s) if s == a || s == b => Ok(()),
+        Some(s) => Err(Failure::expected(
+            format!("a refused handshake, or HTTP {a} or {b}"),
+            format!("HTTP {s}"),
+        )),
+    }
+}

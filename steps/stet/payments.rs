@@ -1,0 +1,217 @@
+//! CBPII funds confirmations and PISP payment requests: create, PSU approval by redirect,
+//! retrieval, o-confirmation.
+
+use cucumber::{then, when};
+use serde_json::{Value, json};
+
+use super::iban_of;
+use crate::auth::oauth::fill_form;
+use crate::http::{Body, RequestSpec};
+use crate::world::{Failure, ObWorld, StepResult};
+
+#[when(
+    regex = r#"^the TPP asks whether (\d+\.\d{2}) EUR are covered on (\w+)'s "([\w-]+)" account$"#
+)]
+async fn funds(w: &mut ObWorld, amount: String, persona: String, role: String) -> StepResult {
+    let iban = iban_of(w, &persona, &role)?;
+    let body = json!({
+        "paymentCoverageRequestId": format!("obconf-{}", uuid::Uuid::new_v4().simple()),
+        "payee": "Merchant obconf",
+        "instructedAmount": { "currency": "EUR", "amount": amount },
+        "accountId": { "iban": iban },
+    });
+    w.kept.insert("coverage request".into(), body.clone());
+    let url = w.api_url("/funds-confirmations")?;
+    w.send(RequestSpec::new("POST", url).body(Body::Json(body)))
+        .await?;
+    Ok(())
+}
+
+#[then(regex = r"^the answer echoes the request and its result is (true|false)$")]
+async fn funds_result(w: &mut ObWorld, expected: bool) -> StepResult {
+    let json = w.last_json()?;
+    let sent = w
+        .kept
+        .get("coverage request")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let echoed = json.get("request").cloned().unwrap_or(Value::Null);
+    for key in ["paymentCoverageRequestId", "instructedAmount", "accountId"] {
+        if echoed.get(key) != sent.get(key) {
+            return Err(Failure::expected(
+                format!("request.{key} = {}", sent.get(key).unwrap_or(&Value::Null)),
+                format!(
+                    "request.{key} = {}",
+                    echoed.get(key).unwrap_or(&Value::Null)
+                ),
+            ));
+        }
+    }
+    match json.get("result").and_then(Value::as_bool) {
+        Some(r) if r == expected => Ok(()),
+        other => Err(Failure::expected(
+            format!("result {expected}"),
+            format!("result {other:?}"),
+        )),
+    }
+}
+
+#[when(
+    regex = r#"^the TPP initiates a payment of (\d+\.\d{2}) EUR from (\w+) to the creditor "([^"]+)"$"#
+)]
+async fn initiate(
+    w: &mut ObWorld,
+    amount: String,
+    persona: String,
+    creditor: String,
+) -> StepResult {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let body = json!({
+        "paymentInformationId": format!("obconf-{id}"),
+        "creationDateTime": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "numberOfTransactions": 1,
+        "initiatingParty": { "name": "obconf TPP" },
+        "paymentTypeInformation": { "serviceLevel": "SEPA", "localInstrument": "INST" },
+        "creditor": { "name": creditor },
+        "creditorAccount": { "iban": "FR7630004000031234567890143" },
+        "creditTransferTransaction": [{
+            "paymentId": { "instructionId": format!("i-{id}"), "endToEndId": format!("e-{id}") },
+            "instructedAmount": { "currency": "EUR", "amount": amount },
+            "remittanceInformation": ["obconf acceptance test"],
+        }],
+        "supplementaryData": {
+            "acceptedAuthenticationApproach": ["REDIRECT"],
+            "successfulReportUrl": "https://tpp.obconf.test/payments/ok",
+            "unsuccessfulReportUrl": "https://tpp.obconf.test/payments/ko",
+        },
+    });
+    w.persona = Some(persona);
+    let url = w.api_url("/payment-requests")?;
+    let e = w
+        .send(RequestSpec::new("POST", url).body(Body::Json(body)))
+        .await?;
+    let location = e.header("location").map(str::to_string);
+    let approval = e.json().and_then(|j| {
+        j.pointer("/_links/consentApproval/href")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    if let Some(location) = location {
+        w.vars.insert("payment".into(), location);
+    }
+    if let Some(href) = approval {
+        w.vars.insert("consent approval".into(), href);
+    }
+    Ok(())
+}
+
+#[then("the response gives the payment request's location and the link where the PSU approves it")]
+async fn created_links(w: &mut ObWorld) -> StepResult {
+    let e = w.last()?;
+    if e.header("location").is_none() {
+        return Err(Failure::expected("a Location header", "none"));
+    }
+    if !w.vars.contains_key("consent approval") {
+        return Err(Failure::expected("_links.consentApproval.href", "none"));
+    }
+    Ok(())
+}
+
+#[when("the PSU approves the payment at the bank")]
+async fn approve(w: &mut ObWorld) -> StepResult {
+    let persona = w.persona()?.to_string();
+    let login = w
+        .ctx
+        .target
+        .personas
+        .get(&persona)
+        .and_then(|p| p.login.clone())
+        .ok_or_else(|| {
+            Failure::new(format!(
+                "persona {persona} has no login to approve the payment with"
+            ))
+        })?;
+    let href = w
+        .vars
+        .get("consent approval")
+        .cloned()
+        .ok_or_else(|| Failure::new("no consentApproval link was given earlier"))?;
+    let page = w
+        .ctx
+        .http
+        .send(RequestSpec::new("GET", href).header("Accept", "text/html"))
+        .await;
+    let form = page.response.as_ref().and_then(|r| {
+        fill_form(
+            &r.body,
+            &[
+                ("username", &login.username),
+                ("password", login.password.expose()),
+            ],
+        )
+    });
+    w.keep(page)?;
+    let (action, fields) = form.ok_or_else(|| Failure::expected("an approval form", "none"))?;
+    let done = w
+        .ctx
+        .http
+        .send(
+            RequestSpec::new("POST", action)
+                .header("Accept", "text/html")
+                .body(Body::Form(fields)),
+        )
+        .await;
+    let status = done.status();
+    w.keep(done)?;
+    if status == Some(302) {
+        Ok(())
+    } else {
+        Err(Failure::expected(
+            "HTTP 302 back to the TPP after approval",
+            format!("HTTP {}", status.unwrap_or(0)),
+        ))
+    }
+}
+
+#[when("the TPP retrieves the payment request")]
+async fn retrieve(w: &mut ObWorld) -> StepResult {
+    let url = w
+        .vars
+        .get("payment")
+        .cloned()
+        .ok_or_else(|| Failure::new("no payment request location is known"))?;
+    w.send(RequestSpec::new("GET", url)).await?;
+    Ok(())
+}
+
+#[when(regex = r"^the TPP confirms the payment request (with an empty JSON body|without a body)$")]
+async fn confirm(w: &mut ObWorld, how: String) -> StepResult {
+    let url = w
+        .vars
+        .get("payment")
+        .cloned()
+        .ok_or_else(|| Failure::new("no payment request location is known"))?;
+    let mut request = RequestSpec::new("POST", format!("{url}/o-confirmation"));
+    if how == "with an empty JSON body" {
+        request = request.body(Body::Json(json!({})));
+    }
+    w.send(request).await?;
+    Ok(())
+}
+
+#[then(regex = r"^the payment request's status is (\w{4})$")]
+async fn status_is(w: &mut ObWorld, expected: String) -> StepResult {
+    let json = w.last_json()?;
+    let got = json
+        .pointer("/paymentRequest/paymentInformationStatus")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    if got == expected {
+        Ok(())
+    } else {
+        Err(Failure::expected(
+            format!("paymentInformationStatus {expected}"),
+            got.to_string(),
+        ))
+    }
+}

@@ -1,0 +1,68 @@
+//! No secret leaves the process: every token, code, password and key the run learned (all are
+//! registered for redaction) is absent from the console summary, junit.xml and cucumber.json of
+//! runs whose failures print token exchanges as evidence.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use obconf::runner::{self, RunRecord, RunRequest, Verdict};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_registered_secret_reaches_the_console_or_a_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    let stet = obconf::steps::family("stet").expect("the STET family");
+    let mut records = Vec::new();
+    // Faults whose failing scenarios show token requests and responses as evidence.
+    for fault in [
+        "code-reusable",
+        "refresh-token-reusable",
+        "revoke-keeps-access-token",
+        "wrong-scope-accepted",
+    ] {
+        let mut target = stet.embedded_target();
+        target.faults = vec![fault.to_string()];
+        let record = Arc::new(Mutex::new(RunRecord::new("", "stet")));
+        let request = RunRequest {
+            target,
+            features_root: root.clone(),
+            tags: None,
+            name: None,
+            concurrency: None,
+            progress: false,
+        };
+        runner::run(request, stet, record.clone())
+            .await
+            .expect("the run starts");
+        let r = record.lock().unwrap().clone();
+        assert!(
+            r.count(Verdict::Failed) > 0,
+            "{fault} fails some scenario, so evidence is printed"
+        );
+        records.push(r);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    obconf::report::write_files(&records, dir.path()).unwrap();
+    let mut everything = obconf::report::console::summary(&records);
+    for f in ["junit.xml", "cucumber.json"] {
+        everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap());
+    }
+    assert!(
+        everything.contains("[REDACTED]"),
+        "evidence with credentials was rendered"
+    );
+    let secrets = obconf::redact::registered();
+    // Persona passwords and tokens, one-time codes, refresh tokens, the QWAC and QSEAL keys.
+    assert!(
+        secrets.len() >= 20,
+        "only {} secrets were registered",
+        secrets.len()
+    );
+    let leaked = secrets
+        .iter()
+        .filter(|s| everything.contains(s.as_str()))
+        .count();
+    assert_eq!(
+        leaked, 0,
+        "{leaked} registered secrets appear in the output"
+    );
+}
