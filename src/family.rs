@@ -49,6 +49,12 @@ pub enum EmbeddedError {
     Serve(#[from] crate::sandbox::server::ServeError),
     #[error(transparent)]
     Fault(#[from] crate::sandbox::UnknownFault),
+    /// A family's own start-up failure (its keys, its data), in its words.
+    #[error("the embedded {family} bank cannot start: {reason}")]
+    Family {
+        family: &'static str,
+        reason: String,
+    },
 }
 
 /// An API family: its features, its bank, its faults.

@@ -40,6 +40,7 @@ const SECRET_FIELDS: &[&str] = &[
     "app_secret",
     "private_key",
     "nonce",
+    "session_secret",
 ];
 
 /// Secrets shorter than this are not searched for in free text: masking every "1" would make
