@@ -5,13 +5,14 @@
 //! `src/sandbox/<family>/`. Nothing else changes.
 
 pub mod common;
+pub mod finqware;
 pub mod stet;
 
 use crate::family::Family;
 
 /// Every family obconf knows, in the order `obconf run` runs them.
 pub fn families() -> Vec<&'static dyn Family> {
-    vec![&stet::STET]
+    vec![&stet::STET, &finqware::FINQWARE]
 }
 
 /// The family named `name` (a target file's `family:`).

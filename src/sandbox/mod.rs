@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod fault;
+pub mod finqware;
 pub mod server;
 pub mod stet;
 

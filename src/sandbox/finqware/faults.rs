@@ -1,0 +1,108 @@
+//! The Finqware bank's fault table: every documented rule this bank can be told to break.
+//!
+//! Each entry names the rule in the document's words and the catalog ids whose scenarios must fail
+//! while the fault is active; the handlers test the names below with `FaultSet::has`. A fault must
+//! change only the behaviour it names, and must never make the bank panic or stop answering.
+
+use crate::sandbox::Fault;
+
+pub(super) const SESSION_STATUS_WRONG: &str = "session-status-wrong";
+pub(super) const WRONG_APP_KEY_ACCEPTED: &str = "wrong-app-key-accepted";
+pub(super) const UNKNOWN_CLIENT_ID_ACCEPTED: &str = "unknown-client-id-accepted";
+pub(super) const REFUSAL_CREATES_SESSION: &str = "refusal-creates-session";
+pub(super) const UNKNOWN_SKILL_ACCEPTED: &str = "unknown-skill-accepted";
+pub(super) const UNREGISTERED_SKILL_ACCEPTED: &str = "unregistered-skill-accepted";
+pub(super) const STEP_ID_MISSING: &str = "step-id-missing";
+pub(super) const NONCE_STATIC: &str = "nonce-static";
+pub(super) const NONCE_REUSABLE: &str = "nonce-reusable";
+pub(super) const NONCE_NOT_BOUND_TO_SESSION: &str = "nonce-not-bound-to-session";
+pub(super) const REFUSAL_CHANGES_SESSION: &str = "refusal-changes-session";
+pub(super) const REFUSED_NONCE_CONSUMED: &str = "refused-nonce-consumed";
+pub(super) const NONCE_NEVER_EXPIRES: &str = "nonce-never-expires";
+pub(super) const NONCE_EXPIRES_EARLY: &str = "nonce-expires-early";
+pub(super) const UPLOAD_LOST: &str = "upload-lost";
+pub(super) const UPLOAD_TO_UNKNOWN_STEP_ACCEPTED: &str = "upload-to-unknown-step-accepted";
+
+/// Every fault of the Finqware reference bank, in catalog order.
+pub static FAULTS: &[Fault] = &[
+    Fault {
+        name: SESSION_STATUS_WRONG,
+        rule: "a created session is answered with its session_id, a nonce and the status SESSION_CREATED",
+        breaks: &["FQ-SES-01"],
+    },
+    Fault {
+        name: WRONG_APP_KEY_ACCEPTED,
+        rule: "client_app_key authorises the call: a wrong one is refused and creates no session",
+        breaks: &["FQ-SES-02"],
+    },
+    Fault {
+        name: UNKNOWN_CLIENT_ID_ACCEPTED,
+        rule: "client_id identifies the tenant app: an unknown one is refused and creates no session",
+        breaks: &["FQ-SES-02"],
+    },
+    Fault {
+        name: REFUSAL_CREATES_SESSION,
+        rule: "a call refused for its client_app_key creates no session (it hands out no session_id or nonce)",
+        breaks: &["FQ-SES-02"],
+    },
+    Fault {
+        name: UNKNOWN_SKILL_ACCEPTED,
+        rule: "the skill is taken from the skills catalog: a skill not in it is refused",
+        breaks: &["FQ-SES-03"],
+    },
+    Fault {
+        name: UNREGISTERED_SKILL_ACCEPTED,
+        rule: "each tenant registers the skills it connects to: a skill it did not register is refused",
+        breaks: &["FQ-SES-03"],
+    },
+    Fault {
+        name: STEP_ID_MISSING,
+        rule: "each step submission is answered with a step_id",
+        breaks: &["FQ-STEP-01", "FQ-UPL-01"],
+    },
+    Fault {
+        name: NONCE_STATIC,
+        rule: "each step submission is answered with a new nonce for the next step",
+        breaks: &["FQ-STEP-01", "FQ-STEP-02"],
+    },
+    Fault {
+        name: NONCE_REUSABLE,
+        rule: "a step presents the nonce from the previous answer: a nonce already used is refused",
+        breaks: &["FQ-STEP-02"],
+    },
+    Fault {
+        name: NONCE_NOT_BOUND_TO_SESSION,
+        rule: "a step presents the nonce from its own session's previous answer: another session's is refused",
+        breaks: &["FQ-STEP-02"],
+    },
+    Fault {
+        name: REFUSAL_CHANGES_SESSION,
+        rule: "a step refused for its nonce leaves the session as it was",
+        breaks: &["FQ-STEP-02"],
+    },
+    Fault {
+        name: REFUSED_NONCE_CONSUMED,
+        rule: "a nonce presented to the wrong session stays good for its own session",
+        breaks: &["FQ-STEP-02"],
+    },
+    Fault {
+        name: NONCE_NEVER_EXPIRES,
+        rule: "the nonce expires in 30 minutes",
+        breaks: &["FQ-STEP-03"],
+    },
+    Fault {
+        name: NONCE_EXPIRES_EARLY,
+        rule: "the nonce expires in 30 minutes, not sooner",
+        breaks: &["FQ-STEP-03"],
+    },
+    Fault {
+        name: UPLOAD_LOST,
+        rule: "an upload to a step that requires one is kept, and the session goes on to its next step",
+        breaks: &["FQ-UPL-01", "FQ-STEP-01"],
+    },
+    Fault {
+        name: UPLOAD_TO_UNKNOWN_STEP_ACCEPTED,
+        rule: "an upload to a step_id that does not exist is answered HTTP 404",
+        breaks: &["FQ-UPL-02"],
+    },
+];

@@ -1,0 +1,124 @@
+//! The embedded Finqware reference bank (the middleware's alpha Sessions API, as its API Reference
+//! documents it): a test & dev tenant app with its client_id and client_app_key, the skills catalog
+//! in both flavours, onboarding sessions walked step by step with single-use nonces that live 30
+//! minutes, and uploads kept with the step that asked for them.
+//!
+//! This file holds the public API and the router; each concern lives in its own file. The bank must
+//! never panic on what a client sends (a malformed request is a 4xx), never reach outside the
+//! process, read time only through its [`Clock`], and break a documented rule only when a fault of
+//! [`FAULTS`] asks it to. The document has no endpoint that reads a session back, so neither does
+//! this bank: what a session went through shows in how it answers the next step.
+
+pub mod catalog;
+
+mod faults;
+mod reply;
+mod sessions;
+mod upload;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::http::Uri;
+use axum::response::Response;
+use axum::routing::post;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::Rng;
+
+use crate::sandbox::{Clock, FaultSet};
+
+use self::reply::ApiError;
+use self::sessions::Store;
+
+pub use self::faults::FAULTS;
+
+/// Where Finqware's public API lives.
+pub const API_PREFIX: &str = "/v1";
+
+/// A tenant app: "identified by its client_id, authorised by its client_app_key", and the skills it
+/// registered.
+#[derive(Debug)]
+struct Tenant {
+    client_id: String,
+    app_key: String,
+    skills: &'static [&'static str],
+}
+
+impl Tenant {
+    fn key_is(&self, presented: &str) -> bool {
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            self.app_key.as_bytes(),
+            presented.as_bytes(),
+        )
+        .is_ok()
+    }
+}
+
+/// One running Finqware reference bank.
+#[derive(Debug)]
+pub struct FinqwareBank {
+    faults: FaultSet,
+    clock: Clock,
+    tenant: Tenant,
+    store: Mutex<Store>,
+}
+
+impl FinqwareBank {
+    /// A bank with its sandbox tenant app, whose client_app_key is fresh and random.
+    pub fn new(faults: FaultSet, clock: Clock) -> Arc<Self> {
+        Arc::new(Self {
+            faults,
+            clock,
+            tenant: Tenant {
+                client_id: catalog::SANDBOX_CLIENT_ID.to_string(),
+                app_key: random_token(32),
+                skills: catalog::SANDBOX_TENANT_SKILLS,
+            },
+            store: Mutex::new(Store::default()),
+        })
+    }
+
+    /// Serves everything under [`API_PREFIX`].
+    pub fn router(self: &Arc<Self>) -> Router {
+        let api = |path: &str| format!("{API_PREFIX}{path}");
+        Router::new()
+            .route(&api("/sessions"), post(sessions::create))
+            .route(&api("/sessions/{session_id}/steps"), post(sessions::submit))
+            .route(&api("/steps/{step_id}/upload"), post(upload::upload))
+            .method_not_allowed_fallback(method_not_allowed)
+            .fallback(unknown_path)
+            .with_state(Arc::clone(self))
+    }
+
+    /// The sandbox tenant app's (client_id, client_app_key).
+    pub fn tenant_credentials(&self) -> (String, String) {
+        (self.tenant.client_id.clone(), self.tenant.app_key.clone())
+    }
+
+    fn tenant(&self, client_id: &str) -> Option<&Tenant> {
+        (self.tenant.client_id == client_id).then_some(&self.tenant)
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// `bytes` random bytes, base64url: client_app_keys and nonces.
+fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill(&mut buf[..]);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::MethodNotAllowed.render()
+}
+
+async fn unknown_path(uri: Uri) -> Response {
+    ApiError::NotFound(uri.path().to_string()).render()
+}

@@ -1,0 +1,363 @@
+//! Onboarding sessions: `POST /sessions`, `POST /sessions/{session_id}/steps`, and the store of
+//! sessions, steps and nonces behind them.
+//!
+//! A session is an ordered sequence of its skill's steps. Every answer that lets the session go on
+//! carries a fresh nonce; the next step must present it, once, within 30 minutes, and only to the
+//! session it was issued for. A refused step changes nothing. Time is read only through the bank's
+//! [`Clock`](crate::sandbox::Clock), and the store lock is never held across an await.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::FinqwareBank;
+use super::catalog::{self, Skill, StepDef};
+use super::faults::{
+    NONCE_EXPIRES_EARLY, NONCE_NEVER_EXPIRES, NONCE_NOT_BOUND_TO_SESSION, NONCE_REUSABLE,
+    NONCE_STATIC, REFUSAL_CHANGES_SESSION, REFUSAL_CREATES_SESSION, REFUSED_NONCE_CONSUMED,
+    SESSION_STATUS_WRONG, STEP_ID_MISSING, UNKNOWN_CLIENT_ID_ACCEPTED, UNKNOWN_SKILL_ACCEPTED,
+    UNREGISTERED_SKILL_ACCEPTED, WRONG_APP_KEY_ACCEPTED,
+};
+use super::reply::{ApiError, finish, json_response};
+use super::upload::Upload;
+
+/// "Currently the nonce expires in 30 minutes."
+pub(super) const NONCE_LIFETIME: Duration = Duration::minutes(30);
+/// The lifetime under the `nonce-expires-early` fault.
+const EARLY_NONCE_LIFETIME: Duration = Duration::minutes(10);
+
+/// A nonce the bank issued: for which session, when, and whether a step has presented it.
+#[derive(Debug)]
+struct Nonce {
+    session_id: String,
+    issued_at: DateTime<Utc>,
+    used: bool,
+}
+
+/// A step the session went through.
+#[derive(Debug)]
+pub(super) struct StepRecord {
+    pub step_id: String,
+    pub def: &'static StepDef,
+    pub uploads: Vec<Upload>,
+}
+
+#[derive(Debug)]
+pub(super) struct Session {
+    /// The tenant app's client_id.
+    pub client_id: String,
+    /// The skill as the tenant app named it.
+    pub skill_name: String,
+    pub skill: &'static Skill,
+    pub done: Vec<StepRecord>,
+}
+
+impl Session {
+    /// The step the session expects next; `None` once it reached its end.
+    fn next_step(&self) -> Option<&'static StepDef> {
+        self.skill.steps.get(self.done.len())
+    }
+
+    /// The last step, when it still waits for its upload.
+    fn awaiting_upload(&self) -> Option<&StepRecord> {
+        self.done
+            .last()
+            .filter(|s| s.def.upload && s.uploads.is_empty())
+    }
+}
+
+/// Sessions by id, nonces by value, and which session each step_id belongs to.
+#[derive(Debug, Default)]
+pub(super) struct Store {
+    pub sessions: HashMap<String, Session>,
+    nonces: HashMap<String, Nonce>,
+    pub steps: HashMap<String, String>,
+}
+
+impl Store {
+    fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
+        let nonce = super::random_token(48);
+        self.nonces.insert(
+            nonce.clone(),
+            Nonce {
+                session_id: session_id.to_string(),
+                issued_at: now,
+                used: false,
+            },
+        );
+        nonce
+    }
+
+    /// Opens a session and issues the nonce for its first step.
+    fn open(
+        &mut self,
+        client_id: &str,
+        skill_name: &str,
+        skill: &'static Skill,
+        now: DateTime<Utc>,
+    ) -> (String, String) {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.sessions.insert(
+            id.clone(),
+            Session {
+                client_id: client_id.to_string(),
+                skill_name: skill_name.to_string(),
+                skill,
+                done: Vec::new(),
+            },
+        );
+        let nonce = self.issue_nonce(&id, now);
+        (id, nonce)
+    }
+
+    /// The step `step_id`: the client_id of its session's tenant app, and its record.
+    pub fn step_mut(&mut self, step_id: &str) -> Option<(&str, &mut StepRecord)> {
+        let session = self.sessions.get_mut(self.steps.get(step_id)?)?;
+        let Session {
+            client_id, done, ..
+        } = session;
+        let record = done.iter_mut().find(|s| s.step_id == step_id)?;
+        Some((client_id.as_str(), record))
+    }
+}
+
+/// `POST /sessions`.
+#[derive(Deserialize)]
+struct NewSession {
+    client_id: String,
+    client_app_key: String,
+    skill: String,
+}
+
+/// `POST /sessions/{session_id}/steps`.
+#[derive(Deserialize)]
+struct StepSubmission {
+    client_id: String,
+    nonce: String,
+    skill: String,
+    step: String,
+    #[serde(default)]
+    data: Value,
+}
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
+}
+
+pub(super) async fn create(State(bank): State<Arc<FinqwareBank>>, body: Bytes) -> Response {
+    finish(bank.create_session(&body))
+}
+
+pub(super) async fn submit(
+    State(bank): State<Arc<FinqwareBank>>,
+    Path(session_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    finish(bank.submit_step(&session_id, &body))
+}
+
+impl FinqwareBank {
+    fn create_session(&self, body: &[u8]) -> Result<Response, ApiError> {
+        let request: NewSession = parse(body)?;
+        let tenant = match self.tenant(&request.client_id) {
+            Some(t) => t,
+            None if self.faults.has(UNKNOWN_CLIENT_ID_ACCEPTED) => &self.tenant,
+            None => return Err(ApiError::InvalidClient),
+        };
+        if !tenant.key_is(&request.client_app_key) && !self.faults.has(WRONG_APP_KEY_ACCEPTED) {
+            let refusal = ApiError::InvalidClient;
+            if self.faults.has(REFUSAL_CREATES_SESSION)
+                && let Some(skill) = catalog::skill(&request.skill)
+            {
+                let (session_id, nonce) =
+                    self.store()
+                        .open(&tenant.client_id, skill.name, skill, self.clock.now());
+                let mut body = refusal.body();
+                body["session_id"] = json!(session_id);
+                body["nonce"] = json!(nonce);
+                return Ok(json_response(refusal.status(), &body));
+            }
+            return Err(refusal);
+        }
+        let skill = match catalog::skill(&request.skill) {
+            Some(s) => s,
+            None if self.faults.has(UNKNOWN_SKILL_ACCEPTED) => catalog::SKILLS
+                .first()
+                .ok_or_else(|| ApiError::UnknownSkill(request.skill.clone()))?,
+            None => return Err(ApiError::UnknownSkill(request.skill)),
+        };
+        if !tenant.skills.contains(&skill.name) && !self.faults.has(UNREGISTERED_SKILL_ACCEPTED) {
+            return Err(ApiError::SkillNotRegistered(request.skill));
+        }
+        let (session_id, nonce) =
+            self.store()
+                .open(&tenant.client_id, &request.skill, skill, self.clock.now());
+        let status = if self.faults.has(SESSION_STATUS_WRONG) {
+            "CREATED"
+        } else {
+            "SESSION_CREATED"
+        };
+        Ok(json_response(
+            StatusCode::CREATED,
+            &json!({ "nonce": nonce, "session_id": session_id, "status": status }),
+        ))
+    }
+
+    fn submit_step(&self, session_id: &str, body: &[u8]) -> Result<Response, ApiError> {
+        let request: StepSubmission = parse(body)?;
+        if self.tenant(&request.client_id).is_none() {
+            return Err(ApiError::InvalidClient);
+        }
+        let now = self.clock.now();
+        let mut guard = self.store();
+        let store = &mut *guard;
+        let session = store
+            .sessions
+            .get_mut(session_id)
+            .filter(|s| s.client_id == request.client_id)
+            .ok_or_else(|| ApiError::SessionNotFound(session_id.to_string()))?;
+        if session.skill_name != request.skill {
+            return Err(ApiError::BadRequest(format!(
+                "session {session_id} is a session of skill `{}`",
+                session.skill_name
+            )));
+        }
+        if let Err(refusal) = self.check_nonce(&store.nonces, &request.nonce, session_id, now) {
+            if self.faults.has(REFUSAL_CHANGES_SESSION)
+                && let Some(def) = session.next_step()
+            {
+                session.done.push(StepRecord {
+                    step_id: uuid::Uuid::new_v4().to_string(),
+                    def,
+                    uploads: Vec::new(),
+                });
+            }
+            if self.faults.has(REFUSED_NONCE_CONSUMED)
+                && let Some(n) = store.nonces.get_mut(&request.nonce)
+            {
+                n.used = true;
+            }
+            return Err(refusal);
+        }
+        let def = session.next_step().ok_or_else(|| ApiError::Conflict {
+            error: "session_completed",
+            message: format!("session {session_id} has gone through every step of its skill"),
+        })?;
+        if let Some(waiting) = session.awaiting_upload() {
+            return Err(ApiError::Conflict {
+                error: "upload_required",
+                message: format!(
+                    "step `{}` ({}) waits for its upload: POST /steps/{}/upload",
+                    waiting.def.name, waiting.step_id, waiting.step_id
+                ),
+            });
+        }
+        if request.step != def.name {
+            return Err(match session.skill.step(&request.step) {
+                Some(_) => ApiError::Conflict {
+                    error: "step_out_of_order",
+                    message: format!(
+                        "the session's next step is `{}`, not `{}`",
+                        def.name, request.step
+                    ),
+                },
+                None => ApiError::BadRequest(format!(
+                    "skill `{}` has no step `{}`",
+                    session.skill_name, request.step
+                )),
+            });
+        }
+        check_data(def, &request.data)?;
+
+        if !self.faults.has(NONCE_REUSABLE)
+            && !self.faults.has(NONCE_STATIC)
+            && let Some(n) = store.nonces.get_mut(&request.nonce)
+        {
+            n.used = true;
+        }
+        let step_id = uuid::Uuid::new_v4().to_string();
+        session.done.push(StepRecord {
+            step_id: step_id.clone(),
+            def,
+            uploads: Vec::new(),
+        });
+        let goes_on = session.next_step().is_some();
+        store.steps.insert(step_id.clone(), session_id.to_string());
+        let next_nonce = match (goes_on, self.faults.has(NONCE_STATIC)) {
+            (false, _) => None,
+            (true, true) => Some(request.nonce),
+            (true, false) => Some(store.issue_nonce(session_id, now)),
+        };
+        let status = if def.upload {
+            "UPLOAD_REQUIRED"
+        } else if goes_on {
+            "STEP_ACCEPTED"
+        } else {
+            "SESSION_COMPLETED"
+        };
+        let mut answer = Map::new();
+        answer.insert("session_id".into(), json!(session_id));
+        if !self.faults.has(STEP_ID_MISSING) {
+            answer.insert("step_id".into(), json!(step_id));
+        }
+        if let Some(nonce) = next_nonce {
+            answer.insert("nonce".into(), json!(nonce));
+        }
+        answer.insert("status".into(), json!(status));
+        Ok(json_response(StatusCode::CREATED, &Value::Object(answer)))
+    }
+
+    /// Whether `nonce` may authorise the next step of `session_id` at `now`.
+    fn check_nonce(
+        &self,
+        nonces: &HashMap<String, Nonce>,
+        nonce: &str,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let issued = nonces.get(nonce).ok_or(ApiError::InvalidNonce(""))?;
+        if issued.session_id != session_id && !self.faults.has(NONCE_NOT_BOUND_TO_SESSION) {
+            return Err(ApiError::InvalidNonce(
+                ": it was issued for another session",
+            ));
+        }
+        if issued.used {
+            return Err(ApiError::NonceUsed);
+        }
+        let lifetime = if self.faults.has(NONCE_EXPIRES_EARLY) {
+            EARLY_NONCE_LIFETIME
+        } else {
+            NONCE_LIFETIME
+        };
+        if now - issued.issued_at >= lifetime && !self.faults.has(NONCE_NEVER_EXPIRES) {
+            return Err(ApiError::NonceExpired);
+        }
+        Ok(())
+    }
+}
+
+/// Every member the step's `data` must carry is there and not empty.
+fn check_data(def: &StepDef, data: &Value) -> Result<(), ApiError> {
+    for (field, _) in def.fields {
+        let present = match data.get(field) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(_) => true,
+        };
+        if !present {
+            return Err(ApiError::BadRequest(format!(
+                "step `{}` needs data.{field}",
+                def.name
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The Finqware family (alpha Sessions API): its plugin (embedded bank, defaults, request
+//! decoration) and its steps. Everything Finqware-specific on the tenant app's side lives in this
+//! folder; the engine knows it only through [`Family`].
+
+mod outcome;
+mod sessions;
+mod settings;
+mod uploads;
+mod walk;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState, serve_with_test_pki};
+use crate::http::RequestSpec;
+use crate::sandbox::finqware::{self as bank, FinqwareBank};
+use crate::sandbox::{Clock, Fault, FaultSet};
+use crate::target::{Login, Secret, Target, TargetError};
+use crate::world::{Failure, ObWorld};
+
+pub use settings::FinqwareRun;
+
+/// The Finqware family.
+pub struct Finqware;
+
+/// The registry entry.
+pub static FINQWARE: Finqware = Finqware;
+
+impl Family for Finqware {
+    fn name(&self) -> &'static str {
+        "finqware"
+    }
+
+    fn title(&self) -> &'static str {
+        "Finqware Sessions API (alpha)"
+    }
+
+    fn catalog_prefix(&self) -> &'static str {
+        "FQ-"
+    }
+
+    fn default_api_prefix(&self) -> &'static str {
+        bank::API_PREFIX
+    }
+
+    fn faults(&self) -> &'static [Fault] {
+        bank::FAULTS
+    }
+
+    fn start_embedded(
+        &self,
+        base: Target,
+        faults: FaultSet,
+        listen: SocketAddr,
+    ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
+        Box::pin(async move {
+            let clock = Clock::system();
+            let bank = FinqwareBank::new(faults, clock.clone());
+            let (server, ca_pem) = serve_with_test_pki(bank.router(), listen).await?;
+            let mut target = base;
+            target.base_url = server.base_url();
+            target.tls.ca_pem = Some(ca_pem.clone().into_bytes());
+            let tenant = target
+                .personas
+                .entry(settings::TENANT.to_string())
+                .or_default();
+            if tenant.login.is_none() {
+                let (client_id, app_key) = bank.tenant_credentials();
+                tenant.login = Some(Login {
+                    username: client_id,
+                    password: Secret::new(app_key),
+                });
+            }
+            Ok(EmbeddedBank {
+                target,
+                ca_pem,
+                server,
+                clock: Some(clock),
+                state: bank as Arc<dyn std::any::Any + Send + Sync>,
+            })
+        })
+    }
+
+    fn prepare(&self, target: &Target) -> Result<FamilyState, TargetError> {
+        Ok(Arc::new(settings::prepare(target)?))
+    }
+
+    fn decorate(&self, _state: &FamilyState, request: &mut RequestSpec) {
+        if !request.has_header("Accept") {
+            request.set_header("Accept", "application/json");
+        }
+    }
+}
+
+/// The run's Finqware state.
+fn run(w: &ObWorld) -> Result<&FinqwareRun, Failure> {
+    w.ctx
+        .family_state
+        .downcast_ref::<FinqwareRun>()
+        .ok_or_else(|| Failure::new("the Finqware steps ran outside a Finqware run"))
+}
