@@ -74,14 +74,17 @@ pub fn default_root() -> Result<PathBuf, FeatureError> {
     Ok(dir)
 }
 
-/// The folder for `family` under `root`: `root/<family>` when it exists, else `root` itself (a bank's
-/// own folder of scenarios for one family).
-pub fn family_dir(root: &Path, family: &str) -> PathBuf {
+/// The folder for `family` under `root`: `root/<family>` when it exists; `None` when `root` holds
+/// other families' folders but not this one (no features for it there); else `root` itself (a
+/// bank's own folder of scenarios for one family).
+pub fn family_dir(root: &Path, family: &str, families: &[&str]) -> Option<PathBuf> {
     let sub = root.join(family);
     if sub.is_dir() {
-        sub
+        Some(sub)
+    } else if families.iter().any(|f| root.join(f).is_dir()) {
+        None
     } else {
-        root.to_path_buf()
+        Some(root.to_path_buf())
     }
 }
 

@@ -280,3 +280,28 @@ fn every_shipped_target_file_has_only_known_keys() {
     }
     assert!(seen >= 2);
 }
+
+/// A bank's own folder with features for one family runs those, and no family runs another
+/// family's scenarios against its bank.
+#[test]
+fn a_features_folder_for_one_family_runs_only_that_family() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "stet/own.feature",
+        "Feature: a bank's own\n  @STET-GEN-06\n  Scenario: STET-GEN-06 no token\n    Given the request carries no access token\n    When the TPP sends GET /accounts\n    Then the response status is 401\n",
+    );
+    let o = run(&[
+        "run",
+        "--features",
+        dir.path().to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("ok   STET-GEN-06 no token"), "{t}");
+    assert!(!t.contains("FAIL"), "{t}");
+    let junit = std::fs::read_to_string(dir.path().join("r/junit.xml")).unwrap();
+    assert_eq!(junit.matches("<testcase").count(), 1, "{junit}");
+}

@@ -23,7 +23,11 @@ pub fn list(features: Option<PathBuf>) -> i32 {
         }
     };
     for family in families() {
-        let set = match FeatureSet::load(&family_dir(&root, family.name())) {
+        let names: Vec<&str> = families().iter().map(|f| f.name()).collect();
+        let Some(dir) = family_dir(&root, family.name(), &names) else {
+            continue;
+        };
+        let set = match FeatureSet::load(&dir) {
             Ok(s) => s,
             Err(crate::features::FeatureError::NoDir(_)) => continue,
             Err(e) => {

@@ -75,7 +75,11 @@ pub async fn run(
 ) -> Result<(), RunError> {
     let _serial = RUN_LOCK.lock().await;
     let started = Instant::now();
-    let dir = family_dir(&request.features_root, family.name());
+    let names: Vec<&str> = crate::steps::families().iter().map(|f| f.name()).collect();
+    let Some(dir) = family_dir(&request.features_root, family.name(), &names) else {
+        // The folder holds other families' features, none of this one's: nothing to run.
+        return Ok(());
+    };
     let mut features = FeatureSet::load(&dir)?;
     let tagged = features.tagged_ids();
 
