@@ -6,13 +6,14 @@
 
 pub mod common;
 pub mod finqware;
+pub mod saltedge;
 pub mod stet;
 
 use crate::family::Family;
 
 /// Every family obconf knows, in the order `obconf run` runs them.
 pub fn families() -> Vec<&'static dyn Family> {
-    vec![&stet::STET, &finqware::FINQWARE]
+    vec![&stet::STET, &saltedge::SALTEDGE, &finqware::FINQWARE]
 }
 
 /// The family named `name` (a target file's `family:`).

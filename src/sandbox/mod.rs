@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod fault;
 pub mod finqware;
+pub mod saltedge;
 pub mod server;
 pub mod stet;
 

@@ -1,0 +1,99 @@
+//! The Trusted beneficiaries endpoints of the Salt Edge bank: Index (GET /trusted_beneficiaries,
+//! `provider_code` in the JWT's data) and Show (GET /trusted_beneficiaries/:id).
+//!
+//! Both need the Access-Token: a token gives the beneficiaries of its own provider's sandbox
+//! customer only. This file must never change a token or a session.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use serde_json::Value;
+
+use super::data::PROVIDERS;
+use super::faults::{
+    BENEFICIARIES_OF_EVERY_PROVIDER, BENEFICIARY_NOT_FOUND_MISNAMED,
+    BENEFICIARY_WITHOUT_IDENTIFIERS,
+};
+use super::gate::Needs;
+use super::reply::{Answer, ApiError, ErrorClass};
+use super::{Bank, SaltEdgeBank, method_not_allowed};
+
+/// GET /trusted_beneficiaries.
+pub(super) async fn index(
+    State(bank): State<Bank>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let outcome = match method {
+        Method::GET => bank.beneficiaries(&headers),
+        other => Err(method_not_allowed(&other)),
+    };
+    bank.finish(&headers, outcome)
+}
+
+/// GET /trusted_beneficiaries/:id.
+pub(super) async fn show(
+    State(bank): State<Bank>,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let outcome = match method {
+        Method::GET => bank.beneficiary(&headers, &id),
+        other => Err(method_not_allowed(&other)),
+    };
+    bank.finish(&headers, outcome)
+}
+
+impl SaltEdgeBank {
+    fn beneficiaries(&self, headers: &HeaderMap) -> Result<Answer, ApiError> {
+        let call = self.admit(headers, Needs::JwtAndToken)?;
+        let (_, grant) = call.grant()?;
+        let code = call
+            .data
+            .get("provider_code")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let provider = self.approved_provider(code)?;
+        if provider.code != grant.provider.code {
+            return Err(ApiError::new(
+                ErrorClass::AccessDenied,
+                format!("the Access-Token was not issued by `{code}`"),
+            ));
+        }
+        let list = PROVIDERS
+            .iter()
+            .filter(|p| p.code == code || self.faults.has(BENEFICIARIES_OF_EVERY_PROVIDER))
+            .flat_map(|p| p.beneficiaries.iter().map(|b| b.to_json(p.code)))
+            .collect();
+        Ok(Answer::data(Value::Array(list)))
+    }
+
+    fn beneficiary(&self, headers: &HeaderMap, id: &str) -> Result<Answer, ApiError> {
+        let call = self.admit(headers, Needs::JwtAndToken)?;
+        let (_, grant) = call.grant()?;
+        let provider = grant.provider;
+        let found = id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| provider.beneficiaries.iter().find(|b| b.id == id))
+            .ok_or_else(|| {
+                let error = ApiError::new(
+                    ErrorClass::TrustedBeneficiaryNotFound,
+                    "Trusted Beneficiary specified in request does not exist or cannot be retrieved.",
+                );
+                if self.faults.has(BENEFICIARY_NOT_FOUND_MISNAMED) {
+                    error.named("RecordNotFound")
+                } else {
+                    error
+                }
+            })?;
+        let mut json = found.to_json(provider.code);
+        if self.faults.has(BENEFICIARY_WITHOUT_IDENTIFIERS)
+            && let Some(map) = json.as_object_mut()
+        {
+            map.remove("identifiers");
+        }
+        Ok(Answer::data(json))
+    }
+}

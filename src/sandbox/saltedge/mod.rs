@@ -1,0 +1,129 @@
+//! The embedded Salt Edge PSD2 Compliance reference bank (API v2): applications whose request JWTs
+//! it verifies, providers that approved the TPP or not, Access-Tokens with expiry and revocation,
+//! sessions with their states, trusted beneficiaries and payment templates.
+//!
+//! This file holds the public API and the router; each concern lives in its own file. The bank must
+//! never panic on what a client sends (a malformed request is a 4xx with an error class), never
+//! reach outside the process, and break a documented rule only when a fault of [`FAULTS`] asks it to.
+
+pub mod data;
+
+mod apps;
+mod beneficiaries;
+mod faults;
+mod gate;
+mod providers;
+mod reply;
+mod sessions;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use axum::routing::any;
+
+use crate::auth::jose::JoseError;
+use crate::sandbox::{Clock, FaultSet};
+
+use self::apps::Application;
+use self::faults::CLIENT_REQUEST_ID_NOT_ECHOED;
+use self::reply::{Answer, ApiError, ErrorClass};
+use self::sessions::SessionStore;
+use self::tokens::TokenStore;
+
+pub use self::apps::{AppCredentials, EmbeddedApps};
+pub use self::faults::FAULTS;
+pub use self::sessions::SESSION_LIFETIME_MINUTES;
+
+/// Where the API lives.
+pub const API_PREFIX: &str = "/api/v2";
+/// Capabilities (catalog `capability:` names) this bank implements.
+pub const CAPABILITIES: &[&str] = &["saltedge.certificate-permissions", "saltedge.reconnect"];
+/// The provider the embedded target tests against.
+pub const PROVIDER_CODE: &str = "demobank";
+/// A provider that has not approved access for the TPP.
+pub const UNAPPROVED_PROVIDER_CODE: &str = "unapproved_demobank";
+
+/// The shared handle the handlers receive.
+type Bank = Arc<SaltEdgeBank>;
+
+/// One running Salt Edge reference bank.
+#[derive(Debug)]
+pub struct SaltEdgeBank {
+    faults: FaultSet,
+    clock: Clock,
+    apps: Vec<Application>,
+    tokens: TokenStore,
+    sessions: SessionStore,
+}
+
+impl SaltEdgeBank {
+    /// A bank with its two applications registered; the applications' credentials (private keys
+    /// included) are returned for the embedded target and not kept by the bank.
+    pub fn new(faults: FaultSet, clock: Clock) -> Result<(Arc<Self>, EmbeddedApps), JoseError> {
+        let (apps, credentials) = apps::register()?;
+        let bank = Arc::new(Self {
+            faults,
+            clock,
+            apps,
+            tokens: TokenStore::default(),
+            sessions: SessionStore::default(),
+        });
+        Ok((bank, credentials))
+    }
+
+    /// Serves everything under [`API_PREFIX`].
+    pub fn router(self: &Arc<Self>) -> Router {
+        let api = |path: &str| format!("{API_PREFIX}{path}");
+        Router::new()
+            .route(&api("/tokens"), any(tokens::tokens))
+            .route(&api("/tokens/remote"), any(tokens::remote))
+            .route(&api("/tokens/reconnect"), any(tokens::reconnect))
+            .route(&api("/sessions/{secret}"), any(sessions::session))
+            .route(&api("/trusted_beneficiaries"), any(beneficiaries::index))
+            .route(
+                &api("/trusted_beneficiaries/{id}"),
+                any(beneficiaries::show),
+            )
+            .route(&api("/providers"), any(providers::index))
+            .route(
+                &api("/providers/{provider_code}/templates"),
+                any(providers::templates),
+            )
+            .fallback(unknown_path)
+            .with_state(Arc::clone(self))
+    }
+
+    /// The answer to a request: `data` and `meta`, or the error class; the request's
+    /// Client-Request-Id goes into `meta` either way.
+    fn finish(&self, headers: &HeaderMap, outcome: Result<Answer, ApiError>) -> Response {
+        let id = gate::header(headers, "client-request-id")
+            .filter(|_| !self.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED));
+        reply::render(outcome, id, self.clock.now())
+    }
+}
+
+/// A method the endpoint does not serve.
+fn method_not_allowed(method: &Method) -> ApiError {
+    ApiError::new(
+        ErrorClass::RouteNotFound,
+        format!("this endpoint does not serve {method}"),
+    )
+}
+
+/// Anything outside the documented paths.
+async fn unknown_path(State(bank): State<Bank>, headers: HeaderMap, uri: Uri) -> Response {
+    bank.finish(
+        &headers,
+        Err(ApiError::new(
+            ErrorClass::RouteNotFound,
+            format!("no endpoint at {}", uri.path()),
+        )),
+    )
+}
