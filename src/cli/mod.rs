@@ -80,9 +80,9 @@ pub struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:18443")]
     pub listen: SocketAddr,
-    /// Family of the bank to serve.
-    #[arg(long, default_value = "stet")]
-    pub family: String,
+    /// Family of the bank to serve (default: the first family of the registry).
+    #[arg(long)]
+    pub family: Option<String>,
     /// A named fault to switch on (repeatable); `obconf faults` lists them.
     #[arg(long = "fault")]
     pub faults: Vec<String>,

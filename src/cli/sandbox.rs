@@ -13,11 +13,16 @@ use crate::sandbox::FaultSet;
 use crate::steps::{families, family};
 
 pub async fn sandbox(args: SandboxArgs) -> i32 {
-    let Some(fam) = family(&args.family) else {
+    let wanted = args
+        .family
+        .clone()
+        .or_else(|| families().first().map(|f| f.name().to_string()))
+        .unwrap_or_default();
+    let Some(fam) = family(&wanted) else {
         let known: Vec<&str> = families().iter().map(|f| f.name()).collect();
         report_error(&format!(
             "unknown family `{}` (hint: one of {})",
-            args.family,
+            wanted,
             known.join(", ")
         ));
         return EXIT_USAGE;
