@@ -166,14 +166,19 @@ impl HttpClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("obconf/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = &target.tls.ca_pem {
-            for cert in
-                reqwest::Certificate::from_pem_bundle(pem).map_err(|source| HttpSetupError::Ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|source| {
+                HttpSetupError::Ca {
                     origin: target.origin(),
                     source,
-                })?
-            {
-                builder = builder.add_root_certificate(cert);
-            }
+                }
+            })?;
+            // An embedded bank is trusted through the CA minted for it and nothing else; an outside
+            // bank keeps the system's roots and adds the target's CA.
+            builder = if target.embedded {
+                builder.tls_certs_only(certs)
+            } else {
+                builder.tls_certs_merge(certs)
+            };
         }
         if let Some(identity) = target.tls.identity_pem.as_ref().filter(|_| with_identity) {
             let identity =
