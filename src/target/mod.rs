@@ -211,6 +211,13 @@ impl Target {
         spec.resolve(&self.base_dir, &|k| std::env::var(k).ok())
     }
 
+    /// Declares `capabilities` when the target file declared none: what an embedded bank does for
+    /// its own target.
+    pub fn declare_if_unset(&mut self, capabilities: &[&str]) {
+        self.capabilities
+            .get_or_insert_with(|| capabilities.iter().map(|c| c.to_string()).collect());
+    }
+
     /// The capabilities this target declares (none when the file declares none).
     pub fn declared_capabilities(&self) -> BTreeSet<String> {
         self.capabilities.clone().unwrap_or_default()

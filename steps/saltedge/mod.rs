@@ -18,7 +18,6 @@ mod tokens;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -89,14 +88,7 @@ impl Family for SaltEdge {
             // The settings now live in memory only (they hold the minted private keys): a target
             // file's own text must not shadow them.
             target.text = None;
-            if target.capabilities.is_none() {
-                target.capabilities = Some(
-                    bank::CAPABILITIES
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<BTreeSet<_>>(),
-                );
-            }
+            target.declare_if_unset(bank::CAPABILITIES);
             Ok(EmbeddedBank {
                 target,
                 ca_pem,

@@ -5,7 +5,6 @@
 //! key, the QSEAL key and keyId, the OAuth endpoints, the personas' logins). The test PKI is minted
 //! once per process, at the first start: RSA keys are the slow part of a run.
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -104,14 +103,7 @@ pub async fn start(
             persona.tokens.insert("expired".into(), Secret::new(token));
         }
     }
-    if target.capabilities.is_none() {
-        target.capabilities = Some(
-            bank::CAPABILITIES
-                .iter()
-                .map(|c| c.to_string())
-                .collect::<BTreeSet<_>>(),
-        );
-    }
+    target.declare_if_unset(bank::CAPABILITIES);
     Ok(EmbeddedBank {
         target,
         ca_pem,
