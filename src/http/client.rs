@@ -7,6 +7,9 @@ use reqwest::Method;
 use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
 use crate::target::{Secret, Target};
 
+/// The most of a response body obconf reads; a larger one is a transport failure.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 /// A request body.
 #[derive(Clone, Debug)]
 pub enum Body {
@@ -288,7 +291,10 @@ impl HttpClient {
             }
         }
         let outcome = async {
-            let response = builder.send().await?;
+            let mut response = builder
+                .send()
+                .await
+                .map_err(|e| describe_transport_error(&e))?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
@@ -300,11 +306,25 @@ impl HttpClient {
                     )
                 })
                 .collect();
-            let body = response.text().await?;
-            Ok::<_, reqwest::Error>(RecordedResponse {
+            // Read in chunks and stop at the cap: a hostile bank must not exhaust memory.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| describe_transport_error(&e))?
+            {
+                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(format!(
+                        "HTTP {status} with a body over {} MiB: obconf stopped reading it",
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok::<_, String>(RecordedResponse {
                 status,
                 headers,
-                body,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
             })
         }
         .await;
@@ -316,10 +336,10 @@ impl HttpClient {
                 error: None,
                 elapsed,
             },
-            Err(e) => Exchange {
+            Err(error) => Exchange {
                 request,
                 response: None,
-                error: Some(describe_transport_error(&e)),
+                error: Some(error),
                 elapsed,
             },
         }
