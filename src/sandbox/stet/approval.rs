@@ -17,7 +17,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::data::amount_text;
-use super::html::{CREDENTIAL_INPUTS, error_paragraph, escape, hidden, page, redirect};
+use super::html::{
+    CREDENTIAL_INPUTS, error_paragraph, escape, hidden, page, page_params, redirect,
+};
 use super::payments::{Payment, PaymentStatus};
 use super::{PAYMENT_APPROVAL_PATH, StetBank};
 
@@ -37,19 +39,9 @@ pub(super) async fn approval(
     method: Method,
     params: Result<Form<ApprovalParams>, FormRejection>,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
-        return page(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "Method not allowed",
-            &error_paragraph("use GET or POST"),
-        );
-    }
-    let Ok(Form(params)) = params else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            &error_paragraph("the parameters cannot be read"),
-        );
+    let params = match page_params(&method, params, "Invalid request") {
+        Ok(params) => params,
+        Err(refused) => return *refused,
     };
     let id = params.id.clone().unwrap_or_default();
     let Some(payment) = bank.payments.get(&id) else {

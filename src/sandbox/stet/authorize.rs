@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use super::auth::Scope;
 use super::html::{
-    CREDENTIAL_INPUTS, error_paragraph, escape, hidden, is_redirectable_url, page, redirect,
-    with_query,
+    CREDENTIAL_INPUTS, error_paragraph, escape, hidden, is_redirectable_url, page, page_params,
+    redirect, with_query,
 };
 use super::oauth::{CODE_LIFETIME_SECONDS, Code};
 use super::{AUTHORIZE_PATH, ONLINE_BANKING_LOGIN_PATH, StetBank};
@@ -59,19 +59,9 @@ pub(super) async fn authorize(
     method: Method,
     params: Result<Form<AuthorizeParams>, FormRejection>,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
-        return page(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "Method not allowed",
-            &error_paragraph("use GET or POST"),
-        );
-    }
-    let Ok(Form(params)) = params else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Invalid authorization request",
-            &error_paragraph("the parameters cannot be read"),
-        );
+    let params = match page_params(&method, params, "Invalid authorization request") {
+        Ok(params) => params,
+        Err(refused) => return *refused,
     };
     let authorization = match bank.check_authorization(&params, method == Method::POST) {
         Ok(authorization) => authorization,

@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -23,8 +23,8 @@ use super::StetBank;
 use super::auth::{Family, Scope, random_secret};
 use super::data::PersonaData;
 use super::faults::REVOKE_KEEPS_ACCESS_TOKEN;
-use super::reply::{ApiError, empty};
-use super::token::{client_error, oauth_error};
+use super::reply::empty;
+use super::token::{client_gate, oauth_error};
 
 /// How long an authorization code can be exchanged.
 pub(super) const CODE_LIFETIME_SECONDS: i64 = 60;
@@ -208,26 +208,10 @@ pub(super) async fn revoke(
     parts: Parts,
     form: Result<Form<RevokeForm>, FormRejection>,
 ) -> Response {
-    if parts.method != Method::POST {
-        let error = ApiError::MethodNotAllowed {
-            method: parts.method.to_string(),
-            allow: "POST",
-        };
-        return error.render(parts.uri.path(), bank.clock.now());
-    }
-    let certificate = match bank.presented_client(&parts.extensions) {
-        Ok(certificate) => certificate,
-        Err(error) => return client_error(&error),
+    let form = match client_gate(&bank, &parts, form, |f: &RevokeForm| f.client_id.as_deref()) {
+        Ok(form) => form,
+        Err(refused) => return *refused,
     };
-    let Ok(Form(form)) = form else {
-        return oauth_error(
-            "invalid_request",
-            "the body must be application/x-www-form-urlencoded",
-        );
-    };
-    if let Err(error) = bank.match_client_id(certificate.as_deref(), form.client_id.as_deref()) {
-        return client_error(&error);
-    }
     let Some(client_id) = form.client_id.filter(|c| !c.trim().is_empty()) else {
         return oauth_error("invalid_request", "client_id is required");
     };

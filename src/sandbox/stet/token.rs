@@ -63,32 +63,46 @@ fn asks_fallback(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().trim_matches('"') == "1")
 }
 
+/// What the token and revoke endpoints check first, in this order: POST only, the client
+/// certificate, a form body, and a client_id that matches the certificate. The form, or the answer
+/// that refuses the request.
+pub(super) fn client_gate<F>(
+    bank: &StetBank,
+    parts: &Parts,
+    form: Result<Form<F>, FormRejection>,
+    client_id: impl Fn(&F) -> Option<&str>,
+) -> Result<F, Box<Response>> {
+    if parts.method != Method::POST {
+        let error = ApiError::MethodNotAllowed {
+            method: parts.method.to_string(),
+            allow: "POST",
+        };
+        return Err(Box::new(error.render(parts.uri.path(), bank.clock.now())));
+    }
+    let certificate = bank
+        .presented_client(&parts.extensions)
+        .map_err(|error| Box::new(client_error(&error)))?;
+    let Ok(Form(form)) = form else {
+        return Err(Box::new(oauth_error(
+            "invalid_request",
+            "the body must be application/x-www-form-urlencoded",
+        )));
+    };
+    bank.match_client_id(certificate.as_deref(), client_id(&form))
+        .map_err(|error| Box::new(client_error(&error)))?;
+    Ok(form)
+}
+
 /// `POST TOKEN_PATH`.
 pub(super) async fn token(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    if parts.method != Method::POST {
-        let error = ApiError::MethodNotAllowed {
-            method: parts.method.to_string(),
-            allow: "POST",
-        };
-        return error.render(parts.uri.path(), bank.clock.now());
-    }
-    let certificate = match bank.presented_client(&parts.extensions) {
-        Ok(certificate) => certificate,
-        Err(error) => return client_error(&error),
+    let form = match client_gate(&bank, &parts, form, |f: &TokenForm| f.client_id.as_deref()) {
+        Ok(form) => form,
+        Err(refused) => return *refused,
     };
-    let Ok(Form(form)) = form else {
-        return oauth_error(
-            "invalid_request",
-            "the body must be application/x-www-form-urlencoded",
-        );
-    };
-    if let Err(error) = bank.match_client_id(certificate.as_deref(), form.client_id.as_deref()) {
-        return client_error(&error);
-    }
     if asks_fallback(&parts.headers) && !bank.faults.has(FALLBACK_IGNORED) {
         return bank.fallback(&parts, form.client_id.as_deref().unwrap_or_default());
     }
