@@ -23,6 +23,17 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `obconf run --features DIR --out DIR/r`: the project's features replaced by a test's own.
+fn run_features(dir: &Path) -> Output {
+    run(&[
+        "run",
+        "--features",
+        dir.to_str().unwrap(),
+        "--out",
+        dir.join("r").to_str().unwrap(),
+    ])
+}
+
 fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let p = dir.join(name);
     if let Some(parent) = p.parent() {
@@ -142,13 +153,7 @@ fn a_feature_with_a_syntax_error_is_exit_2_with_file_and_line() {
         "stet/broken.feature",
         "Feature: broken\n  Scenario: one\n    Given the request carries no access token\n  Whenever this is not gherkin\n",
     );
-    let o = run(&[
-        "run",
-        "--features",
-        dir.path().to_str().unwrap(),
-        "--out",
-        dir.path().join("r").to_str().unwrap(),
-    ]);
+    let o = run_features(dir.path());
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     assert!(t.contains("broken.feature:4"), "{t}");
@@ -291,13 +296,7 @@ fn a_features_folder_for_one_family_runs_only_that_family() {
         "stet/own.feature",
         "Feature: a bank's own\n  @STET-GEN-06\n  Scenario: STET-GEN-06 no token\n    Given the request carries no access token\n    When the TPP sends GET /accounts\n    Then the response status is 401\n",
     );
-    let o = run(&[
-        "run",
-        "--features",
-        dir.path().to_str().unwrap(),
-        "--out",
-        dir.path().join("r").to_str().unwrap(),
-    ]);
+    let o = run_features(dir.path());
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("ok   STET-GEN-06 no token"), "{t}");
