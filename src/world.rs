@@ -116,6 +116,9 @@ pub struct ObWorld {
     pub secrets: BTreeMap<String, Secret>,
     /// The last exchange: what `Then` steps check, and the evidence when one fails.
     pub exchange: Option<Exchange>,
+    /// Every exchange of the scenario so far, in the order sent (the last one included): the
+    /// evidence of passed steps as well as failed ones.
+    pub exchanges: Vec<Exchange>,
     /// Named values found along the way (`account` → a resource id), substituted as `{name}` in paths.
     pub vars: BTreeMap<String, String>,
     /// Structured values kept between steps (a list read earlier, to compare with a later one).
@@ -150,6 +153,7 @@ impl ObWorld {
             next_without_client_certificate: false,
             secrets: BTreeMap::new(),
             exchange: None,
+            exchanges: Vec::new(),
             vars: BTreeMap::new(),
             kept: BTreeMap::new(),
         })
@@ -223,11 +227,18 @@ impl ObWorld {
     /// check. Fails when no response came back.
     pub fn keep(&mut self, exchange: Exchange) -> Result<&Exchange, Failure> {
         let failed = exchange.response.is_none().then(|| exchange.summary());
-        self.exchange = Some(exchange);
+        self.record(exchange);
         if let Some(summary) = failed {
             return Err(Failure::new(format!("the bank did not answer: {summary}")));
         }
         self.last()
+    }
+
+    /// Records an exchange as the scenario's last (what `Then` steps check) and as evidence,
+    /// whether or not a response came back.
+    pub fn record(&mut self, exchange: Exchange) {
+        self.exchanges.push(exchange.clone());
+        self.exchange = Some(exchange);
     }
 
     /// A credential the scenario holds, or a failure naming the step that should have got it.

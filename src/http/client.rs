@@ -252,6 +252,7 @@ impl HttpClient {
             body: body_text.clone(),
         };
         let started = Instant::now();
+        let at = chrono::Utc::now();
         let method = match Method::from_bytes(spec.method.as_bytes()) {
             Ok(m) => m,
             Err(_) => {
@@ -260,6 +261,8 @@ impl HttpClient {
                     response: None,
                     error: Some(format!("`{}` is not an HTTP method", spec.method)),
                     elapsed: started.elapsed(),
+                    at,
+                    unwrapped: None,
                 };
             }
         };
@@ -281,6 +284,8 @@ impl HttpClient {
                         response: None,
                         error: Some(format!("cannot build the multipart body: {e}")),
                         elapsed: started.elapsed(),
+                        at,
+                        unwrapped: None,
                     };
                 }
             },
@@ -335,12 +340,16 @@ impl HttpClient {
                 response: Some(response),
                 error: None,
                 elapsed,
+                at,
+                unwrapped: None,
             },
             Err(error) => Exchange {
                 request,
                 response: None,
                 error: Some(error),
                 elapsed,
+                at,
+                unwrapped: None,
             },
         }
     }

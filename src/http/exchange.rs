@@ -38,6 +38,12 @@ pub struct Exchange {
     /// Transport failure (connection refused, TLS, timeout), when there is no response.
     pub error: Option<String>,
     pub elapsed: Duration,
+    /// When the request was sent (wall clock): places the exchange within its step.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The payload a family's wire found inside the raw body (a verified JWS's JSON, say), which
+    /// `Then` steps read instead of the raw body. The raw body stays in
+    /// [`RecordedResponse::body`] as evidence.
+    pub unwrapped: Option<String>,
 }
 
 impl Exchange {
@@ -65,10 +71,16 @@ impl Exchange {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The response body parsed as JSON, if it is JSON.
+    /// The body `Then` steps read: what the family's wire unwrapped, else the raw body.
+    pub fn body(&self) -> Option<&str> {
+        self.unwrapped
+            .as_deref()
+            .or_else(|| self.response.as_ref().map(|r| r.body.as_str()))
+    }
+
+    /// The response body (as the family's wire unwrapped it) parsed as JSON, if it is JSON.
     pub fn json(&self) -> Option<serde_json::Value> {
-        let body = &self.response.as_ref()?.body;
-        serde_json::from_str(body).ok()
+        serde_json::from_str(self.body()?).ok()
     }
 
     /// A one-line summary: `GET https://… → 200`.
@@ -106,6 +118,10 @@ impl Exchange {
                 }
                 if !r.body.is_empty() {
                     write_body(&mut out, &r.body);
+                }
+                if let Some(unwrapped) = &self.unwrapped {
+                    let _ = writeln!(out, "  unwrapped by the family:");
+                    write_body(&mut out, unwrapped);
                 }
             }
             (None, Some(e)) => {

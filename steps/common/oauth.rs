@@ -31,8 +31,8 @@ fn login(w: &ObWorld, persona: &str) -> Result<crate::target::Login, Failure> {
 async fn authorised(w: &mut ObWorld, persona: String, scope: String) -> StepResult {
     let login = login(w, &persona)?;
     let (code, evidence) = client(w)?.authorize(&login, &scope).await;
-    if let Some(last) = evidence.into_iter().last() {
-        w.exchange = Some(last);
+    for exchange in evidence {
+        w.record(exchange);
     }
     let code = code
         .map_err(|e| Failure::expected("a redirect to the callback carrying a one-time code", e))?;
@@ -169,7 +169,7 @@ async fn client_credentials_as(w: &mut ObWorld, scope: String, client_id: String
     }
     .client_credentials(&scope)
     .await;
-    w.exchange = Some(exchange);
+    w.record(exchange);
     Ok(())
 }
 
@@ -192,7 +192,7 @@ async fn client_credentials_anonymous(w: &mut ObWorld, scope: String) -> StepRes
         ]));
     request.without_client_certificate = true;
     let exchange = w.ctx.http.send(request).await;
-    w.exchange = Some(exchange);
+    w.record(exchange);
     Ok(())
 }
 
