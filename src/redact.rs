@@ -4,6 +4,8 @@
 //! is registered here, and every piece of text bound for the console, a log or a report passes
 //! through [`redact`] first. Headers and JSON/form fields that carry credentials are masked by name
 //! as well, so a secret the run never saw (a token minted by the bank in a response) is also hidden.
+//! The engine's own names are the generic ones (OAuth, HTTP); a family adds the names its
+//! documents use for credentials through its wire ([`register_names`]).
 //! This module must never print or store what it redacts anywhere but its own in-memory set.
 
 use std::collections::BTreeSet;
@@ -12,20 +14,17 @@ use std::sync::{LazyLock, RwLock};
 /// What replaces a secret in any output.
 pub const MASK: &str = "[REDACTED]";
 
-/// Header names whose values are always masked.
+/// Header names whose values are always masked: HTTP's and OAuth's own.
 const SECRET_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
     "set-cookie",
-    "app-secret",
-    "secret",
-    "access-token",
     "client-secret",
     "x-api-key",
 ];
 
-/// JSON and form field names whose values are always masked.
+/// JSON and form field names whose values are always masked: OAuth's and OpenID's own.
 const SECRET_FIELDS: &[&str] = &[
     "access_token",
     "refresh_token",
@@ -37,11 +36,25 @@ const SECRET_FIELDS: &[&str] = &[
     "code",
     "code_verifier",
     "secret",
-    "app_secret",
     "private_key",
-    "nonce",
-    "session_secret",
 ];
+
+/// Header and field names that families registered (lower case).
+static FAMILY_NAMES: LazyLock<RwLock<(BTreeSet<String>, BTreeSet<String>)>> =
+    LazyLock::new(Default::default);
+
+/// Adds a family's credential header and field names to those always masked. Names stay
+/// registered for the process: masking them in a later run of another family costs nothing.
+pub fn register_names(headers: &[&str], fields: &[&str]) {
+    if let Ok(mut names) = FAMILY_NAMES.write() {
+        names
+            .0
+            .extend(headers.iter().map(|h| h.to_ascii_lowercase()));
+        names
+            .1
+            .extend(fields.iter().map(|f| f.to_ascii_lowercase()));
+    }
+}
 
 /// Secrets shorter than this are not searched for in free text: masking every "1" would make
 /// evidence unreadable, and such values cannot be credentials worth protecting.
@@ -70,12 +83,15 @@ pub fn registered() -> Vec<String> {
 
 /// Whether a header's value must be masked whatever it holds.
 pub fn is_secret_header(name: &str) -> bool {
-    SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+    let name = name.to_ascii_lowercase();
+    SECRET_HEADERS.contains(&name.as_str())
+        || FAMILY_NAMES.read().is_ok_and(|n| n.0.contains(&name))
 }
 
 /// Whether a JSON or form field's value must be masked whatever it holds.
 pub fn is_secret_field(name: &str) -> bool {
-    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+    let name = name.to_ascii_lowercase();
+    SECRET_FIELDS.contains(&name.as_str()) || FAMILY_NAMES.read().is_ok_and(|n| n.1.contains(&name))
 }
 
 /// Masks every registered secret in `text`, longest first so that a secret containing another is
@@ -158,6 +174,16 @@ mod tests {
     fn short_values_are_not_treated_as_secrets() {
         register("12");
         assert_eq!(redact("status 12"), "status 12");
+    }
+
+    #[test]
+    fn a_familys_credential_names_are_masked_once_registered() {
+        assert!(!is_secret_header("X-Obconf-Test-Key"));
+        register_names(&["X-Obconf-Test-Key"], &["obconf_test_field"]);
+        assert!(is_secret_header("x-obconf-test-key"));
+        let r = redact_json(&serde_json::json!({"obconf_test_field": "v", "other": "w"}));
+        assert_eq!(r["obconf_test_field"], MASK);
+        assert_eq!(r["other"], "w");
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! cucumber builds a fresh [`ObWorld`] per scenario with no arguments, so the run's context (target,
 //! HTTP client, tokens, family) is published in [`RunContext::install`] before the run starts and
 //! read by [`ObWorld::new`]. Runs in one process are serialised by the runner. The World is also the
-//! evidence store: when a step fails, the reporter renders the World's last exchange.
+//! evidence store: it keeps every exchange of its scenario, and when a step fails the reporter
+//! renders the last one.
+//!
+//! What steps keep between them is typed ([`ObWorld::state`], a type map): each family declares
+//! the types it keeps, so no step reads another's value by a misspelt name or a JSON round trip.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use chrono::NaiveDate;
 
 use crate::auth::TokenBook;
-use crate::family::Family;
+use crate::family::{Family, Wire, WireError};
 use crate::http::{Exchange, HttpClient, RequestSpec};
 use crate::target::{Secret, Target};
 
@@ -22,8 +26,8 @@ pub struct RunContext {
     pub http: HttpClient,
     pub tokens: TokenBook,
     pub family: &'static dyn Family,
-    /// What the family prepared for this run (see [`Family::prepare`]).
-    pub family_state: crate::family::FamilyState,
+    /// The family's wire for this run (see [`Family::prepare`]): its hooks and its state.
+    pub wire: Arc<dyn Wire>,
     /// The target's API prefix, or the family's default.
     pub api_prefix: String,
     /// The run's calendar day (UTC), for dates "computed from today".
@@ -36,7 +40,7 @@ impl fmt::Debug for RunContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RunContext")
             .field("target", &self.target.name)
-            .field("family", &self.family.name())
+            .field("family", &self.family.about().name)
             .finish()
     }
 }
@@ -61,6 +65,13 @@ impl RunContext {
     fn current() -> Option<Arc<RunContext>> {
         CURRENT.read().ok().and_then(|c| c.clone())
     }
+
+    /// The run's wire as the family's own type, when the run is of that family: the one place
+    /// a family's state is recovered from the engine's `dyn Wire`.
+    pub fn wire_as<W: Wire>(&self) -> Option<Arc<W>> {
+        let wire: Arc<dyn std::any::Any + Send + Sync> = self.wire.clone();
+        wire.downcast::<W>().ok()
+    }
 }
 
 /// A step's failure: what the document expects against what the bank did. The reporter adds the
@@ -71,6 +82,13 @@ pub struct Failure(pub String);
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
+    }
+
+    /// The failure of a step that belongs to `family` and ran in another family's scenario.
+    pub fn belongs_to(family: &str, running: &str) -> Self {
+        Self(format!(
+            "this step belongs to the {family} family; this scenario runs against a {running} target (hint: use {running}'s own steps, or move the scenario to features/{family}/)"
+        ))
     }
 
     /// `expected: …` / `  actual: …`.
@@ -112,8 +130,6 @@ pub struct ObWorld {
     pub next_after_signing: Vec<(String, String)>,
     /// Whether the next request goes out without the client certificate (mTLS checks).
     pub next_without_client_certificate: bool,
-    /// Credentials the scenario holds (a one-time code, a refresh token), by name.
-    pub secrets: BTreeMap<String, Secret>,
     /// The last exchange: what `Then` steps check, and the evidence when one fails.
     pub exchange: Option<Exchange>,
     /// Every exchange of the scenario so far, in the order sent (the last one included): the
@@ -121,8 +137,9 @@ pub struct ObWorld {
     pub exchanges: Vec<Exchange>,
     /// Named values found along the way (`account` → a resource id), substituted as `{name}` in paths.
     pub vars: BTreeMap<String, String>,
-    /// Structured values kept between steps (a list read earlier, to compare with a later one).
-    pub kept: BTreeMap<String, serde_json::Value>,
+    /// What steps keep between them (a list read earlier, a session's credentials), one value of
+    /// each type: see [`Self::state`].
+    pub state: http::Extensions,
 }
 
 impl fmt::Debug for ObWorld {
@@ -151,11 +168,10 @@ impl ObWorld {
             next_omit: Vec::new(),
             next_after_signing: Vec::new(),
             next_without_client_certificate: false,
-            secrets: BTreeMap::new(),
             exchange: None,
             exchanges: Vec::new(),
             vars: BTreeMap::new(),
-            kept: BTreeMap::new(),
+            state: http::Extensions::new(),
         })
     }
 
@@ -198,8 +214,9 @@ impl ObWorld {
         Ok(out)
     }
 
-    /// Sends `request` with the scenario's token and headers and the family's decoration, and keeps
-    /// the exchange. Fails when no response came back (the exchange is still kept as evidence).
+    /// Sends `request` with the scenario's token and headers through the family's wire, and keeps
+    /// the exchange. Fails when the wire refused the request (nothing was sent), when no response
+    /// came back, or when the wire rejected the response; the exchange is kept as evidence.
     pub async fn send(&mut self, mut request: RequestSpec) -> Result<&Exchange, Failure> {
         if request.bearer.is_none() {
             request.bearer = self.token.clone();
@@ -208,9 +225,10 @@ impl ObWorld {
             request.set_header(k, v);
         }
         request.omit.append(&mut self.next_omit);
-        self.ctx
-            .family
-            .decorate(&self.ctx.family_state, &mut request);
+        let wire = self.ctx.wire.clone();
+        if let Err(refused) = wire.decorate(&mut request) {
+            return Err(self.not_sent(&request, refused));
+        }
         for name in request.omit.clone() {
             request.remove_header(&name);
         }
@@ -220,16 +238,68 @@ impl ObWorld {
         request.without_client_certificate |=
             std::mem::take(&mut self.next_without_client_certificate);
         let exchange = self.ctx.http.send(request).await;
-        self.keep(exchange)
+        self.keep(crate::family::wire_finish(wire.as_ref(), exchange))
+    }
+
+    /// Sends a request that is not the scenario's API call (a token request, a PSU page) through
+    /// the family's wire, and returns the exchange without keeping it.
+    pub async fn deliver(&self, request: RequestSpec) -> Exchange {
+        crate::family::deliver(&self.ctx.http, self.ctx.wire.as_ref(), request).await
+    }
+
+    /// Records a request the wire refused, and the failure that says so.
+    fn not_sent(&mut self, request: &RequestSpec, refused: WireError) -> Failure {
+        let reason = format!("the request was not sent: {refused}");
+        let exchange = self.ctx.http.not_sent(request, reason.clone());
+        self.record(exchange);
+        Failure::new(reason)
+    }
+
+    /// An access token of `scope` for `persona`, from the family's wire (by default the target's
+    /// own token sources).
+    pub async fn persona_token(&self, persona: &str, scope: &str) -> Result<Secret, Failure> {
+        Ok(self
+            .ctx
+            .wire
+            .token(&self.ctx.tokens, persona, scope)
+            .await?)
+    }
+
+    /// The run's wire as family `W`'s own type; fails, naming `family`, in another family's run.
+    pub fn wire<W: Wire>(&self, family: &str) -> Result<Arc<W>, Failure> {
+        self.ctx
+            .wire_as::<W>()
+            .ok_or_else(|| Failure::belongs_to(family, self.ctx.family.about().name))
+    }
+
+    /// The value of type `T` a step kept earlier in the scenario.
+    pub fn state<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
+        self.state.get::<T>()
+    }
+
+    /// The value of type `T` kept so far, or its default, to change in place.
+    pub fn state_mut<T: Clone + Default + Send + Sync + 'static>(&mut self) -> &mut T {
+        self.state.get_or_insert_default::<T>()
+    }
+
+    /// Keeps `value` for later steps, and returns the value of its type kept before.
+    pub fn keep_state<T: Clone + Send + Sync + 'static>(&mut self, value: T) -> Option<T> {
+        self.state.insert(value)
     }
 
     /// Keeps an exchange made outside [`Self::send`] (a token request) as the one `Then` steps
     /// check. Fails when no response came back.
     pub fn keep(&mut self, exchange: Exchange) -> Result<&Exchange, Failure> {
-        let failed = exchange.response.is_none().then(|| exchange.summary());
+        let failed = match (&exchange.response, &exchange.rejected) {
+            (None, _) => Some(format!("the bank did not answer: {}", exchange.summary())),
+            (Some(_), Some(why)) => Some(format!(
+                "the response was rejected by the family's checks: {why}"
+            )),
+            (Some(_), None) => None,
+        };
         self.record(exchange);
-        if let Some(summary) = failed {
-            return Err(Failure::new(format!("the bank did not answer: {summary}")));
+        if let Some(message) = failed {
+            return Err(Failure::new(crate::redact::redact(&message)));
         }
         self.last()
     }
@@ -239,14 +309,6 @@ impl ObWorld {
     pub fn record(&mut self, exchange: Exchange) {
         self.exchanges.push(exchange.clone());
         self.exchange = Some(exchange);
-    }
-
-    /// A credential the scenario holds, or a failure naming the step that should have got it.
-    pub fn secret(&self, name: &str) -> Result<Secret, Failure> {
-        self.secrets
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Failure::new(format!("no {name} was obtained earlier in this scenario")))
     }
 
     /// The last exchange, which must have a response.

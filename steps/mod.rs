@@ -1,8 +1,10 @@
 //! Step definitions: the shared vocabulary, then one module per API family, and the family registry.
 //!
-//! Adding a family: a folder `steps/<family>/` whose `mod.rs` implements [`crate::family::Family`],
-//! one line below in [`families`], its features in `features/<family>/` and its bank in
-//! `src/sandbox/<family>/`. Nothing else changes.
+//! Adding a family: a folder `steps/<family>/` whose `mod.rs` implements [`crate::family::Family`]
+//! (its `About` constants, its embedded bank, and the `Wire` that `prepare` builds for a run), one
+//! line below in [`families`], its features in `features/<family>/` and its bank in
+//! `src/sandbox/<family>/`. Nothing else changes. A step defined in `steps/<family>/` runs only in
+//! that family's scenarios (the runner guards it).
 
 pub mod common;
 pub mod finqware;
@@ -18,5 +20,5 @@ pub fn families() -> Vec<&'static dyn Family> {
 
 /// The family named `name` (a target file's `family:`).
 pub fn family(name: &str) -> Option<&'static dyn Family> {
-    families().into_iter().find(|f| f.name() == name)
+    crate::family::find(&families(), name)
 }

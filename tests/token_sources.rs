@@ -25,9 +25,11 @@ async fn a_refresh_token_is_redeemed_and_a_token_command_is_run() {
     let bank = embedded_stet().await;
     let mut target = bank.target.clone();
     let http = HttpClient::new(&target).unwrap();
+    let stet = obconf::steps::family("stet").unwrap();
+    let wire = stet.prepare(&target).unwrap();
 
     // LEA logs in at the bank's page: the book gets a token by the authorization-code flow.
-    let book = TokenBook::new(Arc::new(target.clone()), http.clone());
+    let book = TokenBook::new(Arc::new(target.clone()), http.clone(), wire.clone());
     let login_token = book.token("LEA", "aisp").await.unwrap();
 
     // A refresh token obtained the same way, given to a persona that has nothing else.
@@ -51,7 +53,7 @@ async fn a_refresh_token_is_redeemed_and_a_token_command_is_run() {
             ..Persona::default()
         },
     );
-    let book = TokenBook::new(Arc::new(target.clone()), http.clone());
+    let book = TokenBook::new(Arc::new(target.clone()), http.clone(), wire.clone());
     let refreshed = book.token("REFRESHER", "aisp").await.unwrap();
     assert_ne!(
         refreshed.expose(),
@@ -64,11 +66,8 @@ async fn a_refresh_token_is_redeemed_and_a_token_command_is_run() {
     assert_eq!(format!("{command:?}"), "[REDACTED]");
 
     // The refreshed token opens the API: the bank accepts it (signed, over mTLS).
-    let mut request = RequestSpec::new("GET", "/stet/psd2/v1.4.2/accounts").bearer(refreshed);
-    let stet = obconf::steps::family("stet").unwrap();
-    let state = stet.prepare(&target).unwrap();
-    stet.decorate(&state, &mut request);
-    let exchange = http.send(request).await;
+    let request = RequestSpec::new("GET", "/stet/psd2/v1.4.2/accounts").bearer(refreshed);
+    let exchange = obconf::family::deliver(&http, wire.as_ref(), request).await;
     assert_eq!(exchange.status(), Some(200), "{}", exchange.render());
 
     // A failing command is a clear error, not a panic.
@@ -79,7 +78,7 @@ async fn a_refresh_token_is_redeemed_and_a_token_command_is_run() {
             ..Persona::default()
         },
     );
-    let book = TokenBook::new(Arc::new(target), http);
+    let book = TokenBook::new(Arc::new(target), http, wire);
     let err = book.token("BROKEN", "aisp").await.unwrap_err().to_string();
     assert!(
         err.contains("token command") && err.contains("exit"),

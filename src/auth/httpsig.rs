@@ -27,6 +27,8 @@ pub enum SigError {
     Malformed(String),
     #[error("the signature covers `{0}`, which the request does not carry")]
     MissingHeader(String),
+    #[error("header `{0}` holds a line break, which a signing string cannot carry")]
+    LineBreak(String),
     #[error("algorithm `{0}` is not supported (rsa-sha256 only)")]
     Algorithm(String),
     #[error("the signature does not verify")]
@@ -130,6 +132,9 @@ pub fn signing_string(
             .collect();
         if values.is_empty() {
             return Err(SigError::MissingHeader(name.clone()));
+        }
+        if values.iter().any(|v| v.contains(['\n', '\r'])) {
+            return Err(SigError::LineBreak(name.clone()));
         }
         let _ = write!(out, "{name}: {}", values.join(", "));
     }

@@ -13,6 +13,7 @@ pub mod oauth;
 
 use tokio::sync::Mutex;
 
+use crate::family::Wire;
 use crate::http::{Exchange, HttpClient};
 use crate::target::{Secret, Target};
 
@@ -63,14 +64,17 @@ pub enum AuthError {
 pub struct TokenBook {
     target: Arc<Target>,
     http: HttpClient,
+    /// The family's wire: token requests go through it like every other request.
+    wire: Arc<dyn Wire>,
     cache: Mutex<HashMap<(String, String), Secret>>,
 }
 
 impl TokenBook {
-    pub fn new(target: Arc<Target>, http: HttpClient) -> Self {
+    pub fn new(target: Arc<Target>, http: HttpClient, wire: Arc<dyn Wire>) -> Self {
         Self {
             target,
             http,
+            wire,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -173,6 +177,7 @@ impl TokenBook {
             })?;
         Ok(oauth::OAuthClient {
             http: &self.http,
+            wire: self.wire.as_ref(),
             oauth,
         })
     }

@@ -6,7 +6,8 @@
 //! credentials and reads the code from the redirect, without following it. Every token and code
 //! is registered for redaction the moment it is seen; nothing here prints one.
 
-use crate::http::{Body, Exchange, HttpClient, RequestSpec};
+use crate::family::{Wire, deliver};
+use crate::http::{Body, Exchange, HttpClient, Purpose, RequestSpec};
 use crate::target::{Login, OAuth, Secret};
 
 /// The state value obconf sends to the authorize endpoint and expects back.
@@ -52,9 +53,11 @@ pub enum AuthorizeError {
     WrongState,
 }
 
-/// The OAuth2 endpoints of one target, spoken through the run's client.
+/// The OAuth2 endpoints of one target, spoken through the run's client and the family's wire
+/// (which adds what the family's token requests carry, such as a correlation id).
 pub struct OAuthClient<'a> {
     pub http: &'a HttpClient,
+    pub wire: &'a dyn Wire,
     pub oauth: &'a OAuth,
 }
 
@@ -69,8 +72,13 @@ impl OAuthClient<'_> {
     fn token_request(&self, form: Vec<(String, String)>) -> RequestSpec {
         RequestSpec::new("POST", self.oauth.token_url.clone())
             .header("Accept", "application/json")
-            .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
             .body(Body::Form(form))
+            .purpose(Purpose::Token)
+    }
+
+    /// Sends `request` through the family's wire.
+    async fn send(&self, request: RequestSpec) -> Exchange {
+        deliver(self.http, self.wire, request).await
     }
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -99,10 +107,10 @@ impl OAuthClient<'_> {
             ("state", STATE),
         ]));
         let page = self
-            .http
             .send(
                 RequestSpec::new("GET", format!("{authorize_url}?{query}"))
-                    .header("Accept", "text/html"),
+                    .header("Accept", "text/html")
+                    .purpose(Purpose::Psu),
             )
             .await;
         let form = page
@@ -123,11 +131,11 @@ impl OAuthClient<'_> {
             return (Err(AuthorizeError::NoForm), evidence);
         };
         let submitted = self
-            .http
             .send(
                 RequestSpec::new("POST", action)
                     .header("Accept", "text/html")
-                    .body(Body::Form(fields)),
+                    .body(Body::Form(fields))
+                    .purpose(Purpose::Psu),
             )
             .await;
         let location = submitted.header("location").map(str::to_string);
@@ -162,7 +170,7 @@ impl OAuthClient<'_> {
             ("redirect_uri", self.redirect_uri()),
             ("client_id", &self.oauth.client_id),
         ]);
-        self.http.send(self.token_request(form)).await
+        self.send(self.token_request(form)).await
     }
 
     /// POST /token with a refresh token.
@@ -172,7 +180,7 @@ impl OAuthClient<'_> {
             ("refresh_token", refresh.expose()),
             ("client_id", &self.oauth.client_id),
         ]);
-        self.http.send(self.token_request(form)).await
+        self.send(self.token_request(form)).await
     }
 
     /// POST /token for a client-credentials token of `scope`.
@@ -182,7 +190,7 @@ impl OAuthClient<'_> {
             ("scope", scope),
             ("client_id", &self.oauth.client_id),
         ]);
-        self.http.send(self.token_request(form)).await
+        self.send(self.token_request(form)).await
     }
 
     /// POST /token with the PSU's password (resource owner password grant).
@@ -194,7 +202,7 @@ impl OAuthClient<'_> {
             ("username", &login.username),
             ("password", login.password.expose()),
         ]);
-        self.http.send(self.token_request(form)).await
+        self.send(self.token_request(form)).await
     }
 
     /// POST to the revoke endpoint with a refresh token.
@@ -205,14 +213,13 @@ impl OAuthClient<'_> {
             ("client_id", &self.oauth.client_id),
         ]);
         Some(
-            self.http
-                .send(
-                    RequestSpec::new("POST", url)
-                        .header("Accept", "application/json")
-                        .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
-                        .body(Body::Form(form)),
-                )
-                .await,
+            self.send(
+                RequestSpec::new("POST", url)
+                    .header("Accept", "application/json")
+                    .body(Body::Form(form))
+                    .purpose(Purpose::Token),
+            )
+            .await,
         )
     }
 }

@@ -34,6 +34,19 @@ pub struct FilePart {
     pub bytes: Vec<u8>,
 }
 
+/// What a request is for: a family decorates API calls, token requests and the PSU's pages
+/// differently (a correlation id on token requests, a signature on API calls only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    /// A call to the API under test.
+    #[default]
+    Api,
+    /// A request to the authorization server's token, revoke or PAR endpoint.
+    Token,
+    /// A page the PSU's browser would load (a login form, a consent page).
+    Psu,
+}
+
 /// What a step wants sent. `url` is absolute, or a path that [`HttpClient`] joins to the base URL.
 #[derive(Clone, Debug)]
 pub struct RequestSpec {
@@ -46,6 +59,8 @@ pub struct RequestSpec {
     pub omit: Vec<String>,
     /// Send without the target's client certificate (to check that the bank requires it).
     pub without_client_certificate: bool,
+    /// What the request is for (how the family's wire decorates it).
+    pub purpose: Purpose,
 }
 
 impl RequestSpec {
@@ -58,7 +73,14 @@ impl RequestSpec {
             body: None,
             omit: Vec::new(),
             without_client_certificate: false,
+            purpose: Purpose::Api,
         }
+    }
+
+    /// The same request, marked as being for `purpose`.
+    pub fn purpose(mut self, purpose: Purpose) -> Self {
+        self.purpose = purpose;
+        self
     }
 
     /// Sets a header, replacing any earlier value of the same name.
@@ -208,8 +230,9 @@ impl HttpClient {
         }
     }
 
-    /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
-    pub async fn send(&self, spec: RequestSpec) -> Exchange {
+    /// The request as it goes on the wire (bearer token and content type added): what evidence
+    /// shows, and the body text sent.
+    fn recorded(&self, spec: &RequestSpec) -> (RecordedRequest, Option<String>) {
         let url = self.url(&spec.url);
         let mut headers = spec.headers.clone();
         if let Some(token) = spec
@@ -247,10 +270,32 @@ impl HttpClient {
         }
         let request = RecordedRequest {
             method: spec.method.clone(),
-            url: url.clone(),
-            headers: headers.clone(),
+            url,
+            headers,
             body: body_text.clone(),
         };
+        (request, body_text)
+    }
+
+    /// The exchange of a request that was not sent, and why: evidence for the step that wanted it.
+    pub fn not_sent(&self, spec: &RequestSpec, reason: String) -> Exchange {
+        let (request, _) = self.recorded(spec);
+        Exchange {
+            request,
+            response: None,
+            error: Some(reason),
+            elapsed: Duration::ZERO,
+            at: chrono::Utc::now(),
+            unwrapped: None,
+            rejected: None,
+        }
+    }
+
+    /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
+    pub async fn send(&self, spec: RequestSpec) -> Exchange {
+        let (request, body_text) = self.recorded(&spec);
+        let url = request.url.clone();
+        let headers = request.headers.clone();
         let started = Instant::now();
         let at = chrono::Utc::now();
         let method = match Method::from_bytes(spec.method.as_bytes()) {
@@ -263,6 +308,7 @@ impl HttpClient {
                     elapsed: started.elapsed(),
                     at,
                     unwrapped: None,
+                    rejected: None,
                 };
             }
         };
@@ -286,6 +332,7 @@ impl HttpClient {
                         elapsed: started.elapsed(),
                         at,
                         unwrapped: None,
+                        rejected: None,
                     };
                 }
             },
@@ -342,6 +389,7 @@ impl HttpClient {
                 elapsed,
                 at,
                 unwrapped: None,
+                rejected: None,
             },
             Err(error) => Exchange {
                 request,
@@ -350,6 +398,7 @@ impl HttpClient {
                 elapsed,
                 at,
                 unwrapped: None,
+                rejected: None,
             },
         }
     }

@@ -44,6 +44,9 @@ pub struct Exchange {
     /// `Then` steps read instead of the raw body. The raw body stays in
     /// [`RecordedResponse::body`] as evidence.
     pub unwrapped: Option<String>,
+    /// Why the family's wire did not accept the response (a signature that does not verify):
+    /// the step that sent it fails with this reason and the exchange as evidence.
+    pub rejected: Option<String>,
 }
 
 impl Exchange {
@@ -118,6 +121,9 @@ impl Exchange {
                 }
                 if !r.body.is_empty() {
                     write_body(&mut out, &r.body);
+                }
+                if let Some(rejected) = &self.rejected {
+                    let _ = writeln!(out, "  rejected by the family: {rejected}");
                 }
                 if let Some(unwrapped) = &self.unwrapped {
                     let _ = writeln!(out, "  unwrapped by the family:");

@@ -7,5 +7,5 @@
 mod client;
 mod exchange;
 
-pub use client::{Body, FilePart, HttpClient, HttpSetupError, RequestSpec, form_encode};
+pub use client::{Body, FilePart, HttpClient, HttpSetupError, Purpose, RequestSpec, form_encode};
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};

@@ -6,6 +6,7 @@
 //! serialised, because cucumber builds Worlds from the one published context.
 
 mod collector;
+mod guard;
 pub mod record;
 
 use std::net::SocketAddr;
@@ -75,8 +76,12 @@ pub async fn run(
 ) -> Result<(), RunError> {
     let _serial = RUN_LOCK.lock().await;
     let started = Instant::now();
-    let names: Vec<&str> = crate::steps::families().iter().map(|f| f.name()).collect();
-    let Some(dir) = family_dir(&request.features_root, family.name(), &names) else {
+    let about = family.about();
+    let names: Vec<&str> = crate::steps::families()
+        .iter()
+        .map(|f| f.about().name)
+        .collect();
+    let Some(dir) = family_dir(&request.features_root, about.name, &names) else {
         // The folder holds other families' features, none of this one's: nothing to run.
         return Ok(());
     };
@@ -123,23 +128,25 @@ pub async fn run(
     });
     if let Ok(mut r) = record.lock() {
         r.target = target.name.clone();
-        r.family = family.name().to_string();
-        r.coverage = Some(Coverage::of(family.catalog_prefix(), &tagged));
+        r.family = about.name.to_string();
+        r.coverage = Some(Coverage::of(about.catalog_prefix, &tagged));
         r.scenarios.extend(skipped);
     }
 
-    let family_state = family.prepare(&target)?;
+    let wire = family.prepare(&target)?;
+    let credentials = wire.credentials();
+    crate::redact::register_names(credentials.headers, credentials.fields);
     let target = Arc::new(target);
     let http = HttpClient::new(&target)?;
     let ctx = Arc::new(RunContext {
-        tokens: TokenBook::new(target.clone(), http.clone()),
+        tokens: TokenBook::new(target.clone(), http.clone(), wire.clone()),
         http,
         family,
-        family_state,
+        wire,
         api_prefix: target
             .api_prefix
             .clone()
-            .unwrap_or_else(|| family.default_api_prefix().to_string()),
+            .unwrap_or_else(|| about.api_prefix.to_string()),
         today: chrono::Utc::now().date_naive(),
         target: target.clone(),
         bank_clock,
@@ -153,6 +160,7 @@ pub async fn run(
 
     let quiet = QuietPanics::install();
     ObWorld::cucumber::<PathBuf>()
+        .steps(guard::guarded_steps(about.name, &names))
         .with_parser(Preparsed)
         .with_writer(Collector::new(record.clone(), request.progress))
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
@@ -178,7 +186,8 @@ async fn start_embedded_if_needed(
     if !target.embedded {
         return Ok(None);
     }
-    let faults = FaultSet::parse(&target.faults, family.faults()).map_err(EmbeddedError::from)?;
+    let faults =
+        FaultSet::parse(&target.faults, family.about().faults).map_err(EmbeddedError::from)?;
     let listen: SocketAddr = ([127, 0, 0, 1], 0).into();
     Ok(Some(
         family

@@ -5,10 +5,28 @@
 use cucumber::{given, then, when};
 
 use crate::auth::oauth::{self, OAuthClient};
+use crate::http::Purpose;
+use crate::target::Secret;
 use crate::world::{Failure, ObWorld, StepResult};
 
 fn client(w: &ObWorld) -> Result<OAuthClient<'_>, Failure> {
     Ok(w.ctx.tokens.oauth()?)
+}
+
+/// The OAuth credentials a scenario holds, kept in its typed state.
+#[derive(Clone, Debug, Default)]
+struct Held {
+    code: Option<Secret>,
+    access: Option<Secret>,
+    refresh: Option<Secret>,
+    previous_refresh: Option<Secret>,
+}
+
+/// The credential in `slot`, or a failure naming the step that should have obtained it.
+fn held(w: &ObWorld, slot: fn(&Held) -> &Option<Secret>, what: &str) -> Result<Secret, Failure> {
+    w.state::<Held>()
+        .and_then(|h| slot(h).clone())
+        .ok_or_else(|| Failure::new(format!("no {what} was obtained earlier in this scenario")))
 }
 
 fn login(w: &ObWorld, persona: &str) -> Result<crate::target::Login, Failure> {
@@ -36,14 +54,14 @@ async fn authorised(w: &mut ObWorld, persona: String, scope: String) -> StepResu
     }
     let code = code
         .map_err(|e| Failure::expected("a redirect to the callback carrying a one-time code", e))?;
-    w.secrets.insert("code".into(), code);
+    w.state_mut::<Held>().code = Some(code);
     w.persona = Some(persona);
     Ok(())
 }
 
 #[when(regex = r"^the TPP redeems (?:that|the same) code at the token endpoint, without a scope$")]
 async fn redeem(w: &mut ObWorld) -> StepResult {
-    let code = w.secret("code")?;
+    let code = held(w, |h| &h.code, "code")?;
     let exchange = client(w)?.exchange_code(&code).await;
     w.keep(exchange)?;
     Ok(())
@@ -51,16 +69,16 @@ async fn redeem(w: &mut ObWorld) -> StepResult {
 
 #[when("the TPP refreshes the token with its refresh token")]
 async fn refresh(w: &mut ObWorld) -> StepResult {
-    let refresh = w.secret("refresh token")?;
+    let refresh = held(w, |h| &h.refresh, "refresh token")?;
     let exchange = client(w)?.refresh(&refresh).await;
-    w.secrets.insert("previous refresh token".into(), refresh);
+    w.state_mut::<Held>().previous_refresh = Some(refresh);
     w.keep(exchange)?;
     Ok(())
 }
 
 #[when("the TPP refreshes the token with the previous refresh token")]
 async fn refresh_with_previous(w: &mut ObWorld) -> StepResult {
-    let refresh = w.secret("previous refresh token")?;
+    let refresh = held(w, |h| &h.previous_refresh, "previous refresh token")?;
     let exchange = client(w)?.refresh(&refresh).await;
     w.keep(exchange)?;
     Ok(())
@@ -68,7 +86,7 @@ async fn refresh_with_previous(w: &mut ObWorld) -> StepResult {
 
 #[when("the TPP revokes the refresh token")]
 async fn revoke(w: &mut ObWorld) -> StepResult {
-    let refresh = w.secret("refresh token")?;
+    let refresh = held(w, |h| &h.refresh, "refresh token")?;
     let exchange = client(w)?
         .revoke(&refresh)
         .await
@@ -124,7 +142,8 @@ async fn carries_tokens(w: &mut ObWorld, scope: String, refresh: String) -> Step
         }
         _ => {}
     }
-    if let Some(previous) = w.secrets.get("access token")
+    let before = w.state::<Held>().cloned().unwrap_or_default();
+    if let Some(previous) = &before.access
         && previous == &set.access
     {
         return Err(Failure::expected(
@@ -132,7 +151,7 @@ async fn carries_tokens(w: &mut ObWorld, scope: String, refresh: String) -> Step
             "the previous one again",
         ));
     }
-    if let (Some(previous), Some(new)) = (w.secrets.get("previous refresh token"), &set.refresh)
+    if let (Some(previous), Some(new)) = (&before.previous_refresh, &set.refresh)
         && previous == new
     {
         return Err(Failure::expected(
@@ -140,9 +159,10 @@ async fn carries_tokens(w: &mut ObWorld, scope: String, refresh: String) -> Step
             "the previous one again",
         ));
     }
-    w.secrets.insert("access token".into(), set.access);
+    let held = w.state_mut::<Held>();
+    held.access = Some(set.access);
     if let Some(r) = set.refresh {
-        w.secrets.insert("refresh token".into(), r);
+        held.refresh = Some(r);
     }
     Ok(())
 }
@@ -150,7 +170,7 @@ async fn carries_tokens(w: &mut ObWorld, scope: String, refresh: String) -> Step
 #[given("the requests carry the access token just issued")]
 #[when("the requests carry the access token just issued")]
 async fn use_issued(w: &mut ObWorld) -> StepResult {
-    w.token = Some(w.secret("access token")?);
+    w.token = Some(held(w, |h| &h.access, "access token")?);
     Ok(())
 }
 
@@ -165,6 +185,7 @@ async fn client_credentials_as(w: &mut ObWorld, scope: String, client_id: String
     oauth.client_id = client_id;
     let exchange = OAuthClient {
         http: &w.ctx.http,
+        wire: w.ctx.wire.as_ref(),
         oauth: &oauth,
     }
     .client_credentials(&scope)
@@ -191,7 +212,7 @@ async fn client_credentials_anonymous(w: &mut ObWorld, scope: String) -> StepRes
             ("client_id".into(), oauth.client_id.clone()),
         ]));
     request.without_client_certificate = true;
-    let exchange = w.ctx.http.send(request).await;
+    let exchange = w.deliver(request.purpose(Purpose::Token)).await;
     w.record(exchange);
     Ok(())
 }

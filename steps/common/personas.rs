@@ -7,14 +7,14 @@ use crate::world::{ObWorld, StepResult};
 
 #[given(regex = r"^the PSU persona (\w+) with an access token of scope (\w+)$")]
 async fn persona_with_scope(w: &mut ObWorld, persona: String, scope: String) -> StepResult {
-    w.token = Some(w.ctx.tokens.token(&persona, &scope).await?);
+    w.token = Some(w.persona_token(&persona, &scope).await?);
     w.persona = Some(persona);
     Ok(())
 }
 
 #[given(regex = r"^the PSU persona (\w+) with an access token that has expired$")]
 async fn persona_with_expired_token(w: &mut ObWorld, persona: String) -> StepResult {
-    w.token = Some(w.ctx.tokens.token(&persona, "expired").await?);
+    w.token = Some(w.persona_token(&persona, "expired").await?);
     w.persona = Some(persona);
     Ok(())
 }

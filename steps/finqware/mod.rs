@@ -13,10 +13,9 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState, serve_with_test_pki};
-use crate::http::RequestSpec;
+use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire, serve_with_test_pki};
 use crate::sandbox::finqware::{self as bank, FinqwareBank};
-use crate::sandbox::{Clock, Fault, FaultSet};
+use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Login, Secret, Target, TargetError};
 use crate::world::{Failure, ObWorld};
 
@@ -28,25 +27,19 @@ pub struct Finqware;
 /// The registry entry.
 pub static FINQWARE: Finqware = Finqware;
 
+/// The family's constants.
+pub static ABOUT: About = About {
+    name: "finqware",
+    title: "Finqware Sessions API (alpha)",
+    catalog_prefix: "FQ-",
+    api_prefix: bank::API_PREFIX,
+    faults: bank::FAULTS,
+    capabilities: &[],
+};
+
 impl Family for Finqware {
-    fn name(&self) -> &'static str {
-        "finqware"
-    }
-
-    fn title(&self) -> &'static str {
-        "Finqware Sessions API (alpha)"
-    }
-
-    fn catalog_prefix(&self) -> &'static str {
-        "FQ-"
-    }
-
-    fn default_api_prefix(&self) -> &'static str {
-        bank::API_PREFIX
-    }
-
-    fn faults(&self) -> &'static [Fault] {
-        bank::FAULTS
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn start_embedded(
@@ -83,21 +76,13 @@ impl Family for Finqware {
         })
     }
 
-    fn prepare(&self, target: &Target) -> Result<FamilyState, TargetError> {
+    fn prepare(&self, target: &Target) -> Result<Arc<dyn Wire>, TargetError> {
         Ok(Arc::new(settings::prepare(target)?))
-    }
-
-    fn decorate(&self, _state: &FamilyState, request: &mut RequestSpec) {
-        if !request.has_header("Accept") {
-            request.set_header("Accept", "application/json");
-        }
     }
 }
 
-/// The run's Finqware state.
-fn run(w: &ObWorld) -> Result<&FinqwareRun, Failure> {
-    w.ctx
-        .family_state
-        .downcast_ref::<FinqwareRun>()
-        .ok_or_else(|| Failure::new("the Finqware steps ran outside a Finqware run"))
+/// The run's Finqware wire (settings and the tenant app's credentials); fails in another
+/// family's run.
+fn run(w: &ObWorld) -> Result<Arc<FinqwareRun>, Failure> {
+    w.wire::<FinqwareRun>(ABOUT.name)
 }

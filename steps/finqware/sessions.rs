@@ -6,7 +6,6 @@
 //! is built; the World keeps only which key to send, never the key itself.
 
 use cucumber::{given, then, when};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::outcome::{Outcome, expect, succeeded};
@@ -15,11 +14,8 @@ use super::walk::{SessionState, Which, text};
 use crate::http::{Body, RequestSpec};
 use crate::world::{Failure, ObWorld, StepResult};
 
-/// Where the World keeps the credentials the next `POST /sessions` sends.
-const CREDENTIALS: &str = "finqware.credentials";
-
 /// The credentials of the next `POST /sessions`: the tenant app's unless a step says otherwise.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default)]
 struct Credentials {
     /// A client_id Finqware never registered, instead of the tenant app's.
     unknown_client_id: Option<String>,
@@ -29,16 +25,11 @@ struct Credentials {
 
 impl Credentials {
     fn of(w: &ObWorld) -> Self {
-        w.kept
-            .get(CREDENTIALS)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default()
+        w.state::<Self>().cloned().unwrap_or_default()
     }
 
     fn keep(self, w: &mut ObWorld) {
-        if let Ok(v) = serde_json::to_value(self) {
-            w.kept.insert(CREDENTIALS.into(), v);
-        }
+        w.keep_state(self);
     }
 }
 

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::outcome::Codes;
-use crate::http::FilePart;
+use crate::family::{Credentials, Wire, WireError};
+use crate::http::{FilePart, RequestSpec};
 use crate::sandbox::finqware::catalog::{self, Skill};
 use crate::target::{Secret, Target, TargetError};
 
@@ -107,7 +108,7 @@ impl SkillPlan {
     }
 }
 
-/// Everything a Finqware run keeps (the family state its steps downcast).
+/// Everything a Finqware run keeps: the family's wire for the run, whose state its steps read.
 #[derive(Debug)]
 pub struct FinqwareRun {
     pub client_id: String,
@@ -117,6 +118,21 @@ pub struct FinqwareRun {
     pub unregistered_skill: String,
     pub unknown_skill: String,
     pub codes: Codes,
+}
+
+impl Wire for FinqwareRun {
+    fn decorate(&self, request: &mut RequestSpec) -> Result<(), WireError> {
+        request.default_header("Accept", "application/json");
+        Ok(())
+    }
+
+    /// Nonces chain a session's steps: whoever holds the next one can act in the session.
+    fn credentials(&self) -> Credentials {
+        Credentials {
+            headers: &[],
+            fields: &["nonce", "client_app_key"],
+        }
+    }
 }
 
 /// Reads and checks the Finqware part of `target`.

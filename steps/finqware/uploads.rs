@@ -51,7 +51,8 @@ fn upload_file(w: &ObWorld) -> Result<FilePart, Failure> {
 #[when("the tenant app uploads a file to the step it just submitted")]
 async fn uploads_to_step(w: &mut ObWorld) -> StepResult {
     let state = SessionState::load(w, Which::This)?;
-    let plan = state.plan(run(w)?);
+    let run = run(w)?;
+    let plan = state.plan(&run);
     let file = state
         .done
         .checked_sub(1)

@@ -8,7 +8,7 @@
 //! read a session back). This file must never put a nonce in `vars`, which debugging output shows.
 
 use cucumber::{given, then, when};
-use serde::{Deserialize, Serialize};
+
 use serde_json::{Value, json};
 
 use super::outcome::{Outcome, expect, succeeded};
@@ -26,22 +26,32 @@ pub(super) enum Which {
     Other,
 }
 
-impl Which {
-    fn key(self) -> &'static str {
-        match self {
-            Which::This => "finqware.session",
-            Which::Other => "finqware.other-session",
+/// The scenario's sessions, as the tenant app sees them (typed World state).
+#[derive(Clone, Debug, Default)]
+struct Sessions {
+    this: Option<SessionState>,
+    other: Option<SessionState>,
+}
+
+impl Sessions {
+    fn slot(&mut self, which: Which) -> &mut Option<SessionState> {
+        match which {
+            Which::This => &mut self.this,
+            Which::Other => &mut self.other,
         }
     }
 }
 
-/// Where the World keeps which session the last step went to.
-const LAST: &str = "finqware.last-session";
-/// Where the World keeps what went wrong while walking a session to its end.
-const WALK: &str = "finqware.walk";
+/// Which session the last step went to (typed World state).
+#[derive(Clone, Copy, Debug)]
+struct LastSession(Which);
+
+/// What went wrong while walking a session to its end, if anything (typed World state).
+#[derive(Clone, Debug)]
+struct WalkProblem(Option<String>);
 
 /// The tenant app's view of one session.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct SessionState {
     pub session_id: String,
     /// Whether it is a session of the multi-step skill (else the single-step one).
@@ -58,9 +68,11 @@ pub(super) struct SessionState {
 
 impl SessionState {
     pub fn load(w: &ObWorld, which: Which) -> Result<Self, Failure> {
-        w.kept
-            .get(which.key())
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
+        w.state::<Sessions>()
+            .and_then(|s| match which {
+                Which::This => s.this.clone(),
+                Which::Other => s.other.clone(),
+            })
             .ok_or_else(|| {
                 Failure::new(format!(
                     "no {} has been started: begin with `Given the tenant app has started {} session for the multi-step sandbox skill`",
@@ -71,9 +83,7 @@ impl SessionState {
     }
 
     pub fn save(&self, w: &mut ObWorld, which: Which) {
-        if let Ok(v) = serde_json::to_value(self) {
-            w.kept.insert(which.key().to_string(), v);
-        }
+        *w.state_mut::<Sessions>().slot(which) = Some(self.clone());
     }
 
     pub fn plan<'a>(&self, run: &'a FinqwareRun) -> &'a SkillPlan {
@@ -101,7 +111,7 @@ enum Presenting {
 async fn submit(w: &mut ObWorld, which: Which, nonce: Presenting) -> StepResult {
     let mut state = SessionState::load(w, which)?;
     let run = run(w)?;
-    let plan = state.plan(run);
+    let plan = state.plan(&run);
     let step = plan.steps.get(state.done).ok_or_else(|| {
         Failure::new(format!(
             "the session went through all {} steps the target lists for skill `{}`",
@@ -130,7 +140,7 @@ async fn submit(w: &mut ObWorld, which: Which, nonce: Presenting) -> StepResult 
         "data": step.data,
     });
     let url = w.api_url(&format!("/sessions/{}/steps", state.session_id))?;
-    w.kept.insert(LAST.into(), json!(which == Which::Other));
+    w.keep_state(LastSession(which));
     let e = w
         .send(RequestSpec::new("POST", url).body(Body::Json(body)))
         .await?;
@@ -156,10 +166,7 @@ pub(super) fn text(answer: &Value, member: &str) -> Option<String> {
 
 /// The session the last step went to.
 fn last_session(w: &ObWorld) -> Which {
-    match w.kept.get(LAST) {
-        Some(Value::Bool(true)) => Which::Other,
-        _ => Which::This,
-    }
+    w.state::<LastSession>().map_or(Which::This, |l| l.0)
 }
 
 /// The last answer accepts a step: a 2xx with a step_id and, when `new_nonce`, a nonce that no
@@ -222,7 +229,7 @@ async fn submits_other(w: &mut ObWorld) -> StepResult {
 #[given("the tenant app has walked the session up to the step that asks for an upload")]
 async fn walked_to_upload(w: &mut ObWorld) -> StepResult {
     let state = SessionState::load(w, Which::This)?;
-    let upload_at = state.plan(run(w)?).upload_step().unwrap_or(0);
+    let upload_at = state.plan(&*run(w)?).upload_step().unwrap_or(0);
     for _ in state.done..upload_at {
         submit(w, Which::This, Presenting::Previous).await?;
         accepted(w, true)?;
@@ -235,7 +242,7 @@ async fn walked_to_upload(w: &mut ObWorld) -> StepResult {
 )]
 async fn walks_to_end(w: &mut ObWorld) -> StepResult {
     let problem = walk(w).await.err().map(|f| f.0);
-    w.kept.insert(WALK.into(), json!(problem));
+    w.keep_state(WalkProblem(problem));
     Ok(())
 }
 
@@ -244,7 +251,8 @@ async fn walks_to_end(w: &mut ObWorld) -> StepResult {
 async fn walk(w: &mut ObWorld) -> StepResult {
     loop {
         let state = SessionState::load(w, Which::This)?;
-        let plan = state.plan(run(w)?);
+        let run = run(w)?;
+        let plan = state.plan(&run);
         let Some(step) = plan.steps.get(state.done) else {
             return Ok(());
         };
@@ -281,11 +289,12 @@ async fn accepts_step_with_nonce(w: &mut ObWorld) -> StepResult {
     "Finqware accepted every step of the skill, each with a step_id and, until the last, a new nonce for the next one"
 )]
 async fn accepted_every_step(w: &mut ObWorld) -> StepResult {
-    if let Some(Value::String(problem)) = w.kept.get(WALK) {
+    if let Some(WalkProblem(Some(problem))) = w.state::<WalkProblem>() {
         return Err(Failure::new(problem.clone()));
     }
     let state = SessionState::load(w, Which::This)?;
-    let plan = state.plan(run(w)?);
+    let run = run(w)?;
+    let plan = state.plan(&run);
     if state.done == plan.steps.len() {
         Ok(())
     } else {

@@ -2,8 +2,8 @@
 //! session asks for, Confirm answers with the sandbox credentials, until the session ends with an
 //! Access-Token. Steps use these helpers to send the requests and to set up their own state.
 //!
-//! The session's secret is kept as the `{session}` variable and the last session seen as
-//! `kept["session"]`; secrets and tokens met on the way are registered for redaction. Helpers that
+//! The session's secret is kept as the `{session}` variable and the last session seen in the
+//! typed [`Sessions`] state; secrets and tokens met on the way are registered for redaction. Helpers that
 //! set up state fail with what the scenario needed and what came; they must never print a secret.
 
 use std::collections::BTreeMap;
@@ -106,10 +106,23 @@ fn keep_session(w: &mut ObWorld) -> Result<(), Failure> {
     {
         crate::redact::register(token);
     }
-    if let Some(before) = w.kept.insert("session".into(), session) {
-        w.kept.insert("session_before".into(), before);
-    }
+    let kept = w.state_mut::<Sessions>();
+    kept.before = kept.last.replace(session);
     Ok(())
+}
+
+/// The last session the bank showed (its `data`), and the one shown before it.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Sessions {
+    pub last: Option<Value>,
+    pub before: Option<Value>,
+}
+
+/// The last session shown, or `null`.
+pub(super) fn last_session(w: &ObWorld) -> &Value {
+    w.state::<Sessions>()
+        .and_then(|s| s.last.as_ref())
+        .unwrap_or(&Value::Null)
 }
 
 /// Opens a session through Remote with the target's defaults and shows it; fails unless both
@@ -162,7 +175,7 @@ fn asked_fields(session: &Value) -> Vec<(String, bool)> {
 
 /// The credentials for what the kept session asks for, from the sandbox credentials.
 pub(super) async fn asked_credentials(w: &mut ObWorld) -> Result<Map<String, Value>, Failure> {
-    let session = w.kept.get("session").cloned().unwrap_or(Value::Null);
+    let session = last_session(w).clone();
     let values = sandbox_credentials(w).await?;
     let mut credentials = Map::new();
     for (code, optional) in asked_fields(&session) {
@@ -205,10 +218,8 @@ pub(super) async fn confirm_until_token(w: &mut ObWorld) -> Result<Secret, Failu
         }
     }
     session_token(w).ok_or_else(|| {
-        let status = w
-            .kept
-            .get("session")
-            .and_then(|s| s.get("status"))
+        let status = last_session(w)
+            .get("status")
             .cloned()
             .unwrap_or(Value::Null);
         Failure::expected(
@@ -220,18 +231,16 @@ pub(super) async fn confirm_until_token(w: &mut ObWorld) -> Result<Secret, Failu
 
 /// Whether the kept session has not ended (its status is none of [`ENDED`]).
 fn still_working(w: &ObWorld) -> bool {
-    w.kept
-        .get("session")
-        .and_then(|s| s.get("status"))
+    last_session(w)
+        .get("status")
         .and_then(Value::as_str)
         .is_some_and(|status| !ENDED.contains(&status))
 }
 
 /// The token of the kept session, if it has one.
 pub(super) fn session_token(w: &ObWorld) -> Option<Secret> {
-    w.kept
-        .get("session")
-        .and_then(|s| s.pointer("/token/access_token"))
+    last_session(w)
+        .pointer("/token/access_token")
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
         .map(Secret::new)

@@ -14,6 +14,7 @@ mod sessions;
 mod settings;
 mod signing;
 mod tokens;
+mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -24,14 +25,13 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState, serve_with_test_pki};
-use crate::http::{Body, RequestSpec};
+use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire, serve_with_test_pki};
 use crate::sandbox::saltedge::{self as bank, AppCredentials, SaltEdgeBank};
-use crate::sandbox::{Clock, Fault, FaultSet};
+use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Target, TargetError};
 use crate::world::{Failure, ObWorld};
 
-pub use self::settings::SaltEdgeState;
+pub use self::settings::SaltEdgeWire;
 
 /// The Salt Edge family.
 pub struct SaltEdge;
@@ -39,28 +39,19 @@ pub struct SaltEdge;
 /// The registry entry.
 pub static SALTEDGE: SaltEdge = SaltEdge;
 
-const ACCESS_TOKEN: &str = "Access-Token";
-const CLIENT_REQUEST_ID: &str = "Client-Request-Id";
+/// The family's constants.
+pub static ABOUT: About = About {
+    name: "saltedge",
+    title: "Salt Edge PSD2 Compliance API v2",
+    catalog_prefix: "SE-",
+    api_prefix: bank::API_PREFIX,
+    faults: bank::FAULTS,
+    capabilities: bank::CAPABILITIES,
+};
 
 impl Family for SaltEdge {
-    fn name(&self) -> &'static str {
-        "saltedge"
-    }
-
-    fn title(&self) -> &'static str {
-        "Salt Edge PSD2 Compliance API v2"
-    }
-
-    fn catalog_prefix(&self) -> &'static str {
-        "SE-"
-    }
-
-    fn default_api_prefix(&self) -> &'static str {
-        bank::API_PREFIX
-    }
-
-    fn faults(&self) -> &'static [Fault] {
-        bank::FAULTS
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn start_embedded(
@@ -99,56 +90,9 @@ impl Family for SaltEdge {
         })
     }
 
-    fn prepare(&self, target: &Target) -> Result<FamilyState, TargetError> {
+    fn prepare(&self, target: &Target) -> Result<Arc<dyn Wire>, TargetError> {
         Ok(Arc::new(settings::prepare(target)?))
     }
-
-    fn decorate(&self, state: &FamilyState, request: &mut RequestSpec) {
-        let Some(state) = state.downcast_ref::<SaltEdgeState>() else {
-            return;
-        };
-        if let Some(token) = request.bearer.take()
-            && !request.has_header(ACCESS_TOKEN)
-            && !request.omits(ACCESS_TOKEN)
-        {
-            request.set_header(ACCESS_TOKEN, token.expose());
-        }
-        let app = &state.app;
-        add(request, "App-Id", || app.app_id.clone());
-        add(request, "App-Secret", || {
-            app.app_secret.expose().to_string()
-        });
-        add(request, CLIENT_REQUEST_ID, || {
-            uuid::Uuid::new_v4().to_string()
-        });
-        if signed(&request.url) {
-            let data = match &request.body {
-                Some(Body::Json(body)) => body.get("data").cloned().unwrap_or_else(|| json!({})),
-                _ => json!({}),
-            };
-            if let Some(jwt) = (!request.has_header("Authorization")
-                && !request.omits("Authorization"))
-            .then(|| app.signer.request_jwt(&data))
-            .flatten()
-            {
-                request.set_header("Authorization", format!("Bearer {jwt}"));
-            }
-        }
-    }
-}
-
-/// Sets `name` unless the request has it or omits it.
-fn add(request: &mut RequestSpec, name: &str, value: impl FnOnce() -> String) {
-    if !request.has_header(name) && !request.omits(name) {
-        request.set_header(name, value());
-    }
-}
-
-/// Whether the document asks for an Authorization JWT on this URL: every endpoint but the
-/// Providers ones (Index and Templates take App-Id and App-Secret only).
-fn signed(url: &str) -> bool {
-    let path = url.split('?').next().unwrap_or(url);
-    !path.split('/').any(|segment| segment == "providers")
 }
 
 /// The embedded target's settings: the file's own (when an embedded target file gives some),
@@ -182,13 +126,7 @@ fn embedded_settings(
     Value::Object(settings)
 }
 
-/// The run's Salt Edge state.
-pub(crate) fn state(w: &ObWorld) -> Result<Arc<SaltEdgeState>, Failure> {
-    w.ctx
-        .family_state
-        .clone()
-        .downcast::<SaltEdgeState>()
-        .map_err(|_| {
-            Failure::new("this step belongs to the saltedge family: run it with a saltedge target")
-        })
+/// The run's Salt Edge wire (settings, keys, provider); fails in another family's run.
+pub(crate) fn state(w: &ObWorld) -> Result<Arc<SaltEdgeWire>, Failure> {
+    w.wire::<SaltEdgeWire>(ABOUT.name)
 }

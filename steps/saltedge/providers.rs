@@ -4,7 +4,7 @@
 //! never send a JWT or an Access-Token, which the Providers endpoints do not take.
 
 use cucumber::{given, then, when};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::state;
 use crate::http::RequestSpec;
@@ -125,30 +125,25 @@ async fn walk_one_per_page(w: &mut ObWorld) -> StepResult {
     let (all, _) = walk(w, 1000).await?;
     let all: Vec<u64> = all.into_iter().flatten().collect();
     let (pages, ended) = walk(w, 1).await?;
-    w.kept.insert(
-        "providers".into(),
-        json!({ "all": all, "pages": pages, "ended": ended }),
-    );
+    w.keep_state(Walked { all, pages, ended });
     Ok(())
+}
+
+/// The providers' ids read in one walk (`all`), and page by page with per_page 1.
+#[derive(Clone, Debug, Default)]
+struct Walked {
+    all: Vec<u64>,
+    pages: Vec<Vec<u64>>,
+    /// Whether the paged walk reached the last page.
+    ended: bool,
 }
 
 #[then("every provider was visited once, one per page, in id order")]
 async fn visited_in_order(w: &mut ObWorld) -> StepResult {
-    let walked = w.kept.get("providers").cloned().unwrap_or(Value::Null);
-    let ids = |v: &Value| -> Vec<u64> {
-        v.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_u64)
-            .collect()
-    };
-    let all = ids(&walked["all"]);
-    let pages: Vec<Vec<u64>> = walked["pages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(ids)
-        .collect();
+    let Walked { all, pages, ended } = w
+        .state::<Walked>()
+        .cloned()
+        .ok_or_else(|| Failure::new("the providers were not walked earlier in this scenario"))?;
     if let Some((i, page)) = pages.iter().enumerate().find(|(_, p)| p.len() != 1) {
         return Err(Failure::expected(
             "one provider a page with per_page 1",
@@ -156,7 +151,7 @@ async fn visited_in_order(w: &mut ObWorld) -> StepResult {
         ));
     }
     let visited: Vec<u64> = pages.into_iter().flatten().collect();
-    let expected: Vec<u64> = if walked["ended"] == Value::Bool(true) {
+    let expected: Vec<u64> = if ended {
         all.clone()
     } else {
         all.iter().copied().take(visited.len()).collect()

@@ -3,15 +3,14 @@
 //! A session secret is registered for redaction the moment it is known and must never be printed;
 //! confirming uses the kept session's own fields, never a hard-coded provider's.
 
-use cucumber::{given, then, when};
-use serde_json::{Map, Value};
-
 use super::flow::{
-    RemoteRequest, asked_credentials, confirm, keep_session_secret, open_session, remote,
+    RemoteRequest, Sessions, asked_credentials, confirm, keep_session_secret, open_session, remote,
     session_token,
 };
 use super::state;
 use crate::world::{Failure, ObWorld, StepResult};
+use cucumber::{given, then, when};
+use serde_json::{Map, Value};
 
 /// A field name no provider asks for.
 const UNASKED_FIELD: &str = "obconf_field_not_asked_for";
@@ -102,10 +101,16 @@ async fn confirm_to_the_end(w: &mut ObWorld) -> StepResult {
     Ok(())
 }
 
-/// The kept session's status.
-fn status_of(w: &ObWorld, key: &str) -> Value {
-    w.kept
-        .get(key)
+/// The status of the last session shown (`before`: of the one shown before it).
+fn status_of(w: &ObWorld, before: bool) -> Value {
+    w.state::<Sessions>()
+        .and_then(|s| {
+            if before {
+                s.before.as_ref()
+            } else {
+                s.last.as_ref()
+            }
+        })
         .and_then(|s| s.get("status"))
         .cloned()
         .unwrap_or(Value::Null)
@@ -127,7 +132,7 @@ async fn shown_is_created(w: &mut ObWorld) -> StepResult {
 
 #[then("the session has moved on from its previous status")]
 async fn moved_on(w: &mut ObWorld) -> StepResult {
-    let (before, now) = (status_of(w, "session_before"), status_of(w, "session"));
+    let (before, now) = (status_of(w, true), status_of(w, false));
     if before.is_null() || now.is_null() {
         return Err(Failure::new(
             "no two session states to compare: Show, then Confirm, must both have answered 200",
@@ -150,7 +155,7 @@ async fn ended_with_token(w: &mut ObWorld) -> StepResult {
     } else {
         Err(Failure::expected(
             "a session with data.token.access_token",
-            format!("status {} and no token", status_of(w, "session")),
+            format!("status {} and no token", status_of(w, false)),
         ))
     }
 }

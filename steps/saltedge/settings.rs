@@ -82,7 +82,7 @@ pub struct AppKeys {
 
 /// What the family keeps for a run.
 #[derive(Debug)]
-pub struct SaltEdgeState {
+pub struct SaltEdgeWire {
     pub app: AppKeys,
     pub without_permissions: Option<AppKeys>,
     pub provider_code: String,
@@ -151,7 +151,7 @@ fn app_keys(
 }
 
 /// Parses and resolves the target's settings.
-pub fn prepare(target: &Target) -> Result<SaltEdgeState, TargetError> {
+pub fn prepare(target: &Target) -> Result<SaltEdgeWire, TargetError> {
     let settings = match target.settings::<Settings>()? {
         Some(s) => s,
         None => {
@@ -182,7 +182,7 @@ pub fn prepare(target: &Target) -> Result<SaltEdgeState, TargetError> {
     for (code, spec) in &settings.sandbox_credentials {
         sandbox_credentials.insert(code.clone(), secret(target, "sandbox_credentials", spec)?);
     }
-    Ok(SaltEdgeState {
+    Ok(SaltEdgeWire {
         app: app_keys(
             target,
             &settings.app_id,

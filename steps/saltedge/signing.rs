@@ -50,15 +50,25 @@ impl Signer {
         })
     }
 
+    /// A signer whose key cannot make an RS256 signature (an HMAC secret): how tests prove that a
+    /// signing failure fails the step instead of sending the request unsigned.
+    #[cfg(test)]
+    pub(super) fn unusable() -> Self {
+        Self {
+            key: EncodingKey::from_secret(b"not an RSA key"),
+            fingerprint: "unusable".into(),
+        }
+    }
+
     /// The JWT for a request whose parameters are `data`, valid for [`JWT_LIFETIME_SECONDS`].
-    pub fn request_jwt(&self, data: &Value) -> Option<String> {
+    pub fn request_jwt(&self, data: &Value) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let key = (self.fingerprint.clone(), data.to_string());
         let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((jwt, exp)) = cache.get(&key)
             && exp - now > JWT_LIFETIME_SECONDS / 2
         {
-            return Some(jwt.clone());
+            return Ok(jwt.clone());
         }
         let exp = now + JWT_LIFETIME_SECONDS;
         let jwt = self.jwt_with_exp(data, exp)?;
@@ -66,15 +76,19 @@ impl Signer {
             cache.clear();
         }
         cache.insert(key, (jwt.clone(), exp));
-        Some(jwt)
+        Ok(jwt)
     }
 
     /// A JWT carrying `data` with exactly this `exp` (a past one for negative scenarios).
-    pub fn jwt_with_exp(&self, data: &Value, exp: i64) -> Option<String> {
+    pub fn jwt_with_exp(
+        &self,
+        data: &Value,
+        exp: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = json!({ "data": data, "exp": exp });
-        let jwt = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key).ok()?;
+        let jwt = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key)?;
         crate::redact::register(&jwt);
-        Some(jwt)
+        Ok(jwt)
     }
 }
 

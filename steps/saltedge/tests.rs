@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use serde_json::json;
 
+use super::SALTEDGE;
 use super::settings::{Settings, prepare};
-use super::{SALTEDGE, SaltEdgeState};
 use crate::auth::jose::{RsaKeyPem, verify_rs256};
-use crate::family::{Family, FamilyState};
+use crate::family::{Family, Wire};
 use crate::http::{Body, RequestSpec};
 use crate::target::{Secret, Target};
 
@@ -90,8 +90,8 @@ fn settings_mistakes_are_errors_with_their_line() {
     assert!(prepare(&none).is_err());
 }
 
-/// The state of a target whose application has `key`.
-fn state_with(key: &RsaKeyPem) -> FamilyState {
+/// The wire of a target whose application has `key`.
+fn state_with(key: &RsaKeyPem) -> std::sync::Arc<dyn Wire> {
     let mut target = SALTEDGE.embedded_target();
     target.settings = Some(json!({
         "app_id": "app-1",
@@ -115,13 +115,12 @@ fn header<'a>(request: &'a RequestSpec, name: &str) -> Option<&'a str> {
 fn decoration_signs_the_requests_data_and_moves_the_token_to_access_token() {
     let key = &*KEY;
     let state = state_with(key);
-    assert!(state.downcast_ref::<SaltEdgeState>().is_some());
     let mut request = RequestSpec::new("POST", "/api/v2/tokens/remote")
         .bearer(Secret::new("access-token-123456"))
         .body(Body::Json(
             json!({ "data": { "provider_code": "demobank" } }),
         ));
-    SALTEDGE.decorate(&state, &mut request);
+    state.decorate(&mut request).expect("decorated");
     assert!(request.bearer.is_none());
     assert_eq!(
         header(&request, "Access-Token"),
@@ -148,7 +147,7 @@ fn decoration_keeps_headers_the_request_has_and_adds_none_it_omits() {
         .header("Authorization", "Bearer given")
         .bearer(Secret::new("access-token-123456"));
     request.omit = vec!["Access-Token".into(), "Client-Request-Id".into()];
-    SALTEDGE.decorate(&state, &mut request);
+    state.decorate(&mut request).expect("decorated");
     assert_eq!(header(&request, "App-Id"), Some("someone-else"));
     assert_eq!(header(&request, "Authorization"), Some("Bearer given"));
     assert_eq!(header(&request, "Access-Token"), None);
@@ -159,12 +158,33 @@ fn decoration_keeps_headers_the_request_has_and_adds_none_it_omits() {
     );
 
     let mut providers = RequestSpec::new("GET", "/api/v2/providers?per_page=1");
-    SALTEDGE.decorate(&state, &mut providers);
+    state.decorate(&mut providers).expect("decorated");
     assert_eq!(header(&providers, "Authorization"), None);
     assert!(header(&providers, "App-Secret").is_some());
 
     let mut omitted = RequestSpec::new("GET", "/api/v2/tokens");
     omitted.omit = vec!["authorization".into()];
-    SALTEDGE.decorate(&state, &mut omitted);
+    state.decorate(&mut omitted).expect("decorated");
     assert_eq!(header(&omitted, "Authorization"), None);
+}
+
+#[test]
+fn a_request_whose_jwt_cannot_be_signed_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut wire = prepare(&target_with(dir.path(), "")).expect("the settings prepare");
+    wire.app.signer = super::signing::Signer::unusable();
+    let mut request = RequestSpec::new("GET", "/api/v2/tokens");
+    let err = wire
+        .decorate(&mut request)
+        .expect_err("no JWT can be signed");
+    assert_eq!(
+        err.to_string(),
+        "the application's private key (settings.private_key) could not sign the request JWT: InvalidAlgorithm"
+    );
+    assert!(header(&request, "Authorization").is_none());
+    let mut unsigned = RequestSpec::new("GET", "/api/v2/providers");
+    assert!(
+        wire.decorate(&mut unsigned).is_ok(),
+        "the providers endpoints take no JWT, so nothing needs the key"
+    );
 }

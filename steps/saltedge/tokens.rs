@@ -51,7 +51,11 @@ async fn expired_jwt(w: &mut ObWorld) -> StepResult {
         .app
         .signer
         .jwt_with_exp(&json!({}), exp)
-        .ok_or_else(|| Failure::new("cannot sign a JWT with the application's private key"))?;
+        .map_err(|e| {
+            Failure::new(format!(
+                "cannot sign a JWT with the application's private key (settings.private_key): {e}"
+            ))
+        })?;
     w.next_headers
         .push(("Authorization".into(), format!("Bearer {jwt}")));
     Ok(())
@@ -65,7 +69,7 @@ async fn foreign_jwt(w: &mut ObWorld) -> StepResult {
     let jwt = foreign_signer()
         .await?
         .jwt_with_exp(&json!({}), exp)
-        .ok_or_else(|| Failure::new("cannot sign a JWT with the foreign key"))?;
+        .map_err(|e| Failure::new(format!("cannot sign a JWT with the foreign key: {e}")))?;
     w.next_headers
         .push(("Authorization".into(), format!("Bearer {jwt}")));
     Ok(())
@@ -82,7 +86,11 @@ async fn without_permissions(w: &mut ObWorld) -> StepResult {
     let jwt = app
         .signer
         .request_jwt(&json!({}))
-        .ok_or_else(|| Failure::new("cannot sign a JWT with that application's private key"))?;
+        .map_err(|e| {
+            Failure::new(format!(
+                "cannot sign a JWT with that application's private key (settings.application_without_permissions.private_key): {e}"
+            ))
+        })?;
     w.next_headers.push(("App-Id".into(), app.app_id.clone()));
     w.next_headers
         .push(("App-Secret".into(), app.app_secret.expose().to_string()));

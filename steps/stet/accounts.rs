@@ -21,7 +21,7 @@ fn iban(account: &Value) -> Option<&str> {
 #[given(regex = r#"^(\w+)'s "([\w-]+)" account is found in the accounts list$"#)]
 async fn find_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
     let wanted = iban_of(w, &persona, &role)?;
-    let token = w.ctx.tokens.token(&persona, "aisp").await?;
+    let token = w.persona_token(&persona, "aisp").await?;
     let url = w.api_url("/accounts")?;
     let json = {
         w.send(RequestSpec::new("GET", url).bearer(token)).await?;

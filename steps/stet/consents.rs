@@ -22,7 +22,7 @@ async fn put_consent(w: &mut ObWorld, body: Value) -> StepResult {
 /// Sends the consent with the persona's aisp token and requires the documented 201: a Given that
 /// cannot establish its state must stop the scenario, saying so.
 async fn establish(w: &mut ObWorld, persona: &str, body: Value) -> StepResult {
-    let token = w.ctx.tokens.token(persona, "aisp").await?;
+    let token = w.persona_token(persona, "aisp").await?;
     let url = w.api_url("/consents")?;
     let e = w
         .send(

@@ -15,12 +15,13 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::family::{EmbeddedBank, EmbeddedError, Family, FamilyState};
-use crate::http::RequestSpec;
+use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire};
+use crate::sandbox::FaultSet;
 use crate::sandbox::stet as bank;
-use crate::sandbox::{Fault, FaultSet};
 use crate::target::Target;
 use crate::world::{Failure, ObWorld};
+
+pub use signing::StetWire;
 
 /// The STET family.
 pub struct Stet;
@@ -28,33 +29,32 @@ pub struct Stet;
 /// The registry entry.
 pub static STET: Stet = Stet;
 
+/// The family's constants.
+pub static ABOUT: About = About {
+    name: "stet",
+    title: "STET PSD2 v1.4.2",
+    catalog_prefix: "STET-",
+    api_prefix: bank::API_PREFIX,
+    faults: bank::FAULTS,
+    capabilities: &[
+        "stet.bpce-limits",
+        "stet.cbpii",
+        "stet.end-user-identity",
+        "stet.fallback",
+        "stet.mtls",
+        "stet.pisp",
+        "stet.rate-limit",
+        "stet.trusted-beneficiaries",
+    ],
+};
+
 /// The OAuth client id of the embedded bank's test TPP (an ACPR authorisation number, as the
 /// document's fallback example shows).
 pub const SANDBOX_CLIENT_ID: &str = "PSDFR-ACPR-12345";
 
-/// The PSU IP address sent when the scenario does not say otherwise: the document asks for it when
-/// the PSU is connected, and without it a bank may rate-limit AIS calls to 4 a day.
-const PSU_IP_ADDRESS: &str = "192.0.2.10";
-
 impl Family for Stet {
-    fn name(&self) -> &'static str {
-        "stet"
-    }
-
-    fn title(&self) -> &'static str {
-        "STET PSD2 v1.4.2"
-    }
-
-    fn catalog_prefix(&self) -> &'static str {
-        "STET-"
-    }
-
-    fn default_api_prefix(&self) -> &'static str {
-        bank::API_PREFIX
-    }
-
-    fn faults(&self) -> &'static [Fault] {
-        bank::FAULTS
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn start_embedded(
@@ -66,18 +66,8 @@ impl Family for Stet {
         Box::pin(embedded::start(base, faults, listen))
     }
 
-    fn prepare(&self, target: &Target) -> Result<FamilyState, crate::target::TargetError> {
+    fn prepare(&self, target: &Target) -> Result<Arc<dyn Wire>, crate::target::TargetError> {
         Ok(Arc::new(signing::prepare(target)?))
-    }
-
-    fn decorate(&self, state: &FamilyState, request: &mut RequestSpec) {
-        request.default_header("X-Request-ID", uuid::Uuid::new_v4().to_string());
-        request.default_header("Accept", "application/hal+json, application/json");
-        request.default_header("PSU-IP-Address", PSU_IP_ADDRESS);
-        // Last: the signature covers the headers added above.
-        if let Some(run) = state.downcast_ref::<signing::StetRun>() {
-            signing::sign(run, request);
-        }
     }
 }
 

@@ -20,20 +20,23 @@ async fn funds(w: &mut ObWorld, amount: String, persona: String, role: String) -
         "instructedAmount": { "currency": "EUR", "amount": amount },
         "accountId": { "iban": iban },
     });
-    w.kept.insert("coverage request".into(), body.clone());
+    w.keep_state(CoverageRequest(body.clone()));
     let url = w.api_url("/funds-confirmations")?;
     w.send(RequestSpec::new("POST", url).body(Body::Json(body)))
         .await?;
     Ok(())
 }
 
+/// The funds-confirmation request sent, kept to check the bank's echo of it.
+#[derive(Clone, Debug)]
+struct CoverageRequest(Value);
+
 #[then(regex = r"^the answer echoes the request and its result is (true|false)$")]
 async fn funds_result(w: &mut ObWorld, expected: bool) -> StepResult {
     let json = w.last_json()?;
     let sent = w
-        .kept
-        .get("coverage request")
-        .cloned()
+        .state::<CoverageRequest>()
+        .map(|r| r.0.clone())
         .unwrap_or(Value::Null);
     let echoed = json.get("request").cloned().unwrap_or(Value::Null);
     for key in ["paymentCoverageRequestId", "instructedAmount", "accountId"] {

@@ -3,7 +3,7 @@
 
 use cucumber::{given, then, when};
 
-use crate::http::{Body, RequestSpec};
+use crate::http::{Body, Purpose, RequestSpec};
 use crate::world::{Failure, ObWorld, StepResult};
 
 #[given(
@@ -31,20 +31,22 @@ async fn until_refused(w: &mut ObWorld, path: String, times: usize) -> StepResul
             break;
         }
     }
-    w.kept
-        .insert("statuses".into(), serde_json::json!(statuses));
+    w.keep_state(Statuses(statuses));
     Ok(())
 }
+
+/// The statuses of repeated calls, in order.
+#[derive(Clone, Debug)]
+struct Statuses(Vec<u16>);
 
 /// Robust to earlier runs the same day: what the rule forbids is a fifth answer, not an early 429.
 #[then(
     regex = r"^the calls were refused with HTTP (\d{3}) after at most (\d+) answers HTTP (\d{3})$"
 )]
 async fn refused_after(w: &mut ObWorld, refused: u16, at_most: usize, ok: u16) -> StepResult {
-    let statuses: Vec<u16> = w
-        .kept
-        .get("statuses")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
+    let Statuses(statuses) = w
+        .state::<Statuses>()
+        .cloned()
         .ok_or_else(|| Failure::new("no repeated requests were sent before this check"))?;
     let successes = statuses.iter().take_while(|s| **s == ok).count();
     let last = statuses.last().copied().unwrap_or(0);
@@ -68,14 +70,14 @@ async fn fallback(w: &mut ObWorld, scope: String) -> StepResult {
         })?;
     let request = RequestSpec::new("POST", oauth.token_url)
         .header("fallback", "1")
-        .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
         .header("Accept", "*/*")
         .body(Body::Form(vec![
             ("client_id".into(), oauth.client_id),
             ("grant_type".into(), "client_credentials".into()),
             ("scope".into(), scope),
-        ]));
-    let exchange = w.ctx.http.send(request).await;
+        ]))
+        .purpose(Purpose::Token);
+    let exchange = w.deliver(request).await;
     w.keep(exchange)?;
     Ok(())
 }
@@ -91,9 +93,11 @@ async fn location_is_login(w: &mut ObWorld) -> StepResult {
         return Err(Failure::expected("an absolute https:// Location", location));
     }
     let page = w
-        .ctx
-        .http
-        .send(RequestSpec::new("GET", location.clone()).header("Accept", "text/html"))
+        .deliver(
+            RequestSpec::new("GET", location.clone())
+                .header("Accept", "text/html")
+                .purpose(Purpose::Psu),
+        )
         .await;
     let ok = page.status() == Some(200)
         && page

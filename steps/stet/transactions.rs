@@ -95,9 +95,13 @@ async fn history_form(w: &mut ObWorld, from: u64, form: String) -> StepResult {
 async fn keep_unfiltered(w: &mut ObWorld) -> StepResult {
     request_history(w, &[]).await?;
     let list = transactions(&w.last_json()?)?.clone();
-    w.kept.insert("history".into(), Value::Array(list));
+    w.keep_state(History(list));
     Ok(())
 }
+
+/// The unfiltered transaction history, kept to compare a filtered one with.
+#[derive(Clone, Debug)]
+struct History(Vec<Value>);
 
 fn transactions(json: &Value) -> Result<&Vec<Value>, Failure> {
     json.get("transactions")
@@ -206,10 +210,8 @@ async fn none_left_out(w: &mut ObWorld) -> StepResult {
         .vars
         .get("dateTo")
         .and_then(|s| s.parse::<NaiveDate>().ok());
-    let kept = w
-        .kept
-        .get("history")
-        .and_then(Value::as_array)
+    let History(kept) = w
+        .state::<History>()
         .cloned()
         .ok_or_else(|| Failure::new("no unfiltered history was kept earlier in this scenario"))?;
     let got = returned(w)?;

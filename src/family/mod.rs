@@ -1,21 +1,39 @@
 //! The seam between the engine and an API family.
 //!
-//! The engine knows families only through this trait. A family supplies its name (the folder under
-//! `features/` and the `family:` value of a target file), its catalog prefix, its embedded bank and
-//! faults, and how to decorate requests. The list of families is the one registry in
-//! `steps/mod.rs`; nothing in the engine names a family.
+//! The engine knows families only through [`Family`]: its constants ([`About`]: name, title,
+//! catalog prefix, faults, capabilities), its embedded bank, and what it does on the wire for one
+//! run ([`Wire`], built by [`Family::prepare`]). The list of families is the one registry in
+//! `steps/mod.rs`; nothing in the engine names a family, and this module must never learn one.
+
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::http::RequestSpec;
+pub use wire::{Credentials, PlainWire, Wire, WireError, deliver, wire_finish};
+
 use crate::sandbox::{Fault, FaultSet, ServerHandle};
 use crate::target::Target;
 
-/// What a family keeps for one run, built by [`Family::prepare`]; steps downcast it.
-pub type FamilyState = Arc<dyn std::any::Any + Send + Sync>;
+/// What a family is, whatever the run: the values the engine, the CLI and the reports read.
+#[derive(Debug)]
+pub struct About {
+    /// `stet`: the folder under `features/` and `steps/`, and the `family:` value of target files.
+    pub name: &'static str,
+    /// A human title: "STET PSD2 v1.4.2".
+    pub title: &'static str,
+    /// Catalog ids of this family start with this (`STET-`).
+    pub catalog_prefix: &'static str,
+    /// The API prefix when a target does not give one.
+    pub api_prefix: &'static str,
+    /// The embedded bank's named faults.
+    pub faults: &'static [Fault],
+    /// Every capability the family's scenarios may ask for (`@capability:stet.pisp`), besides the
+    /// engine's own (`sandbox.clock`). A target declares those its bank implements.
+    pub capabilities: &'static [&'static str],
+}
 
 /// An embedded bank serving on loopback, and the target that points at it.
 pub struct EmbeddedBank {
@@ -57,18 +75,10 @@ pub enum EmbeddedError {
     },
 }
 
-/// An API family: its features, its bank, its faults.
+/// An API family: its constants, its bank, and its wire for a run.
 pub trait Family: Send + Sync + 'static {
-    /// `stet`: the folder under `features/` and the `family:` value in target files.
-    fn name(&self) -> &'static str;
-    /// A human title: "STET PSD2 v1.4.2".
-    fn title(&self) -> &'static str;
-    /// Catalog ids of this family start with this (`STET-`).
-    fn catalog_prefix(&self) -> &'static str;
-    /// The API prefix when a target does not give one.
-    fn default_api_prefix(&self) -> &'static str;
-    /// The embedded bank's named faults.
-    fn faults(&self) -> &'static [Fault];
+    /// The family's constants.
+    fn about(&self) -> &'static About;
     /// Starts the embedded bank on `listen` with `faults`, completing `base` (an embedded target).
     fn start_embedded(
         &self,
@@ -78,17 +88,38 @@ pub trait Family: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>>;
     /// The embedded target used when `obconf run` is given no target file.
     fn embedded_target(&self) -> Target {
-        Target::embedded(self.name())
+        Target::embedded(self.about().name)
     }
     /// Checks the family's part of a target (its `settings:` section, its personas) and builds
-    /// what the family keeps for the run (parsed settings, resolved secrets, keys). Called before
-    /// a run; an error is exit 2.
-    fn prepare(&self, _target: &Target) -> Result<FamilyState, crate::target::TargetError> {
-        Ok(Arc::new(()))
+    /// its wire for the run: parsed settings, resolved secrets and keys, and the hooks every
+    /// request and response of the run pass through. Called before a run; an error is exit 2.
+    fn prepare(&self, _target: &Target) -> Result<Arc<dyn Wire>, crate::target::TargetError> {
+        Ok(Arc::new(PlainWire))
     }
-    /// Adds what every request of this family carries (correlation ids, PSU context headers,
-    /// signatures). Headers the request already has, or lists in `omit`, must be left alone.
-    fn decorate(&self, _state: &FamilyState, _request: &mut RequestSpec) {}
+}
+
+/// Shorthands for the constants the CLI and reports read most.
+impl dyn Family {
+    pub fn name(&self) -> &'static str {
+        self.about().name
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.about().title
+    }
+
+    pub fn faults(&self) -> &'static [Fault] {
+        self.about().faults
+    }
+
+    pub fn catalog_prefix(&self) -> &'static str {
+        self.about().catalog_prefix
+    }
+}
+
+/// The family named `name` among `families`.
+pub fn find(families: &[&'static dyn Family], name: &str) -> Option<&'static dyn Family> {
+    families.iter().copied().find(|f| f.about().name == name)
 }
 
 /// Mints a test PKI and serves `router` over TLS on `listen`: what every embedded bank needs.

@@ -1,0 +1,107 @@
+//! What a family does on the wire for one run: the hooks every request and response pass through.
+//!
+//! A [`Wire`] is built once per run by [`super::Family::prepare`] and holds the family's parsed
+//! settings and keys. It is the family's per-run state too: a family's steps reach their own wire
+//! through [`crate::world::ObWorld::wire`], the one typed accessor. The hooks, each with a default
+//! that does nothing:
+//! - [`Wire::token`]: a persona's access token (default: the target's own sources, [`TokenBook`]);
+//! - [`Wire::decorate`]: changes every outgoing request, token requests included (correlation
+//!   ids, signatures), and may refuse: the request is then not sent and the step fails with it
+//!   as evidence, because a request that should be signed and is not is a wrong verdict;
+//! - [`Wire::unwrap`]: verifies a response and gives the payload `Then` steps read (a signed
+//!   JWT's JSON), while the raw bytes stay as evidence;
+//! - [`Wire::credentials`]: header and field names that carry credentials, masked in all output.
+//!
+//! This module must never name a family, nor print what a wire signs or unwraps.
+
+use std::any::Any;
+use std::fmt;
+
+use futures::future::BoxFuture;
+
+use crate::auth::{AuthError, TokenBook};
+use crate::http::{Exchange, HttpClient, RequestSpec};
+use crate::target::Secret;
+
+/// Why a wire refused a request before sending it, or a response after receiving it. The text
+/// names what failed and the setting behind it (`settings.qseal.key could not sign …`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WireError(pub String);
+
+impl WireError {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self(reason.into())
+    }
+}
+
+/// Header and field names a family treats as credentials (case-insensitive), masked wherever
+/// evidence is written, on top of the engine's own list.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Credentials {
+    pub headers: &'static [&'static str],
+    pub fields: &'static [&'static str],
+}
+
+/// A family's hooks for one run. See the module docs.
+pub trait Wire: Any + Send + Sync + fmt::Debug {
+    /// An access token of `scope` for `persona`.
+    fn token<'a>(
+        &'a self,
+        tokens: &'a TokenBook,
+        persona: &'a str,
+        scope: &'a str,
+    ) -> BoxFuture<'a, Result<Secret, AuthError>> {
+        Box::pin(tokens.token(persona, scope))
+    }
+
+    /// Adds what every request of this family carries. Headers the request already has, or
+    /// lists in `omit`, must be left alone; [`RequestSpec::purpose`] tells API calls from token
+    /// requests and the PSU's pages.
+    fn decorate(&self, _request: &mut RequestSpec) -> Result<(), WireError> {
+        Ok(())
+    }
+
+    /// The payload of a response that `Then` steps read instead of its raw body: `Ok(None)` when
+    /// the body is read as it is, an error when a response that must verify does not.
+    fn unwrap(&self, _exchange: &Exchange) -> Result<Option<String>, WireError> {
+        Ok(None)
+    }
+
+    /// The names this family's credentials travel under.
+    fn credentials(&self) -> Credentials {
+        Credentials::default()
+    }
+}
+
+/// The wire of a family that adds nothing.
+#[derive(Debug, Default)]
+pub struct PlainWire;
+
+impl Wire for PlainWire {}
+
+/// Sends `request` through `wire` and `http`: decorated first (a refusal gives an exchange
+/// without a response whose error says why, and nothing is sent), then unwrapped.
+pub async fn deliver(http: &HttpClient, wire: &dyn Wire, mut request: RequestSpec) -> Exchange {
+    if let Err(refused) = wire.decorate(&mut request) {
+        return http.not_sent(
+            &request,
+            format!("not sent: the family could not prepare it: {refused}"),
+        );
+    }
+    for name in request.omit.clone() {
+        request.remove_header(&name);
+    }
+    wire_finish(wire, http.send(request).await)
+}
+
+/// Applies the wire's unwrap hook to an exchange that came back.
+pub fn wire_finish(wire: &dyn Wire, mut exchange: Exchange) -> Exchange {
+    if exchange.response.is_some() {
+        match wire.unwrap(&exchange) {
+            Ok(payload) => exchange.unwrapped = payload,
+            Err(e) => exchange.rejected = Some(e.0),
+        }
+    }
+    exchange
+}
