@@ -48,6 +48,31 @@ impl fmt::Debug for RunContext {
 static CURRENT: RwLock<Option<Arc<RunContext>>> = RwLock::new(None);
 
 impl RunContext {
+    /// The context of a run of `family` against `target` through `wire`: its client, its token
+    /// book, and the wire's credential names registered for redaction.
+    pub fn new(
+        target: Arc<Target>,
+        family: &'static dyn Family,
+        wire: Arc<dyn Wire>,
+    ) -> Result<Self, crate::http::HttpSetupError> {
+        let credentials = wire.credentials();
+        crate::redact::register_names(credentials.headers, credentials.fields);
+        let http = HttpClient::new(&target)?;
+        Ok(Self {
+            tokens: TokenBook::new(target.clone(), http.clone(), wire.clone()),
+            http,
+            family,
+            wire,
+            api_prefix: target
+                .api_prefix
+                .clone()
+                .unwrap_or_else(|| family.about().api_prefix.to_string()),
+            today: chrono::Utc::now().date_naive(),
+            target,
+            bank_clock: None,
+        })
+    }
+
     /// Publishes this context for the Worlds of the run about to start.
     pub fn install(ctx: Arc<RunContext>) {
         if let Ok(mut slot) = CURRENT.write() {
@@ -159,8 +184,12 @@ pub struct NoRunContext;
 
 impl ObWorld {
     pub async fn new() -> Result<Self, NoRunContext> {
-        let ctx = RunContext::current().ok_or(NoRunContext)?;
-        Ok(Self {
+        Ok(Self::in_context(RunContext::current().ok_or(NoRunContext)?))
+    }
+
+    /// A fresh scenario state in `ctx` (what cucumber gets through [`Self::new`]).
+    pub fn in_context(ctx: Arc<RunContext>) -> Self {
+        Self {
             ctx,
             persona: None,
             token: None,
@@ -172,7 +201,7 @@ impl ObWorld {
             exchanges: Vec::new(),
             vars: BTreeMap::new(),
             state: http::Extensions::new(),
-        })
+        }
     }
 
     /// The persona the scenario acts for, or a failure saying a Given step is missing.

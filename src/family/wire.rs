@@ -105,3 +105,77 @@ pub fn wire_finish(wire: &dyn Wire, mut exchange: Exchange) -> Exchange {
     }
     exchange
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::http::{RecordedRequest, RecordedResponse};
+
+    /// A family whose answers are `{"message": <payload>}` and whose `"forged"` answers fail.
+    #[derive(Debug)]
+    struct Enveloped;
+
+    impl Wire for Enveloped {
+        fn unwrap(&self, exchange: &Exchange) -> Result<Option<String>, WireError> {
+            let body = exchange
+                .response
+                .as_ref()
+                .map(|r| r.body.as_str())
+                .unwrap_or("");
+            if body.contains("forged") {
+                return Err(WireError::new("the signature does not verify"));
+            }
+            let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+            Ok(json.get("message").map(|m| m.to_string()))
+        }
+    }
+
+    fn answered(body: &str) -> Exchange {
+        Exchange {
+            request: RecordedRequest {
+                method: "GET".into(),
+                url: "https://bank.example/payments/1".into(),
+                headers: Vec::new(),
+                body: None,
+            },
+            response: Some(RecordedResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: body.into(),
+            }),
+            error: None,
+            elapsed: Duration::ZERO,
+            at: chrono::Utc::now(),
+            unwrapped: None,
+            rejected: None,
+        }
+    }
+
+    #[test]
+    fn then_steps_read_the_unwrapped_payload_and_evidence_keeps_the_raw_body() {
+        let e = wire_finish(
+            &Enveloped,
+            answered(r#"{"message":{"status":"AcceptedSettlementCompleted"}}"#),
+        );
+        assert_eq!(e.json().unwrap()["status"], "AcceptedSettlementCompleted");
+        let shown = e.render();
+        assert!(shown.contains(r#""message""#), "raw body kept: {shown}");
+        assert!(shown.contains("unwrapped by the family"), "{shown}");
+        assert_eq!(e.rejected, None);
+    }
+
+    #[test]
+    fn a_response_the_wire_rejects_says_why_and_keeps_its_body() {
+        let e = wire_finish(&Enveloped, answered(r#"{"message":"forged"}"#));
+        assert_eq!(e.rejected.as_deref(), Some("the signature does not verify"));
+        assert!(
+            e.render()
+                .contains("rejected by the family: the signature does not verify")
+        );
+        let plain = wire_finish(&PlainWire, answered(r#"{"a":1}"#));
+        assert_eq!(plain.json().unwrap()["a"], 1);
+        assert_eq!(plain.unwrapped, None);
+    }
+}

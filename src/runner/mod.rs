@@ -21,11 +21,10 @@ use cucumber::{World as _, gherkin};
 pub use collector::Collector;
 pub use record::{RunRecord, ScenarioRecord, StepStatus, Verdict};
 
-use crate::auth::TokenBook;
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
 use crate::features::{FeatureError, FeatureSet, ScenarioInfo, family_dir};
-use crate::http::{HttpClient, HttpSetupError};
+use crate::http::HttpSetupError;
 use crate::sandbox::FaultSet;
 use crate::target::Target;
 use crate::world::{ObWorld, RunContext};
@@ -134,24 +133,10 @@ pub async fn run(
     }
 
     let wire = family.prepare(&target)?;
-    let credentials = wire.credentials();
-    crate::redact::register_names(credentials.headers, credentials.fields);
     let target = Arc::new(target);
-    let http = HttpClient::new(&target)?;
-    let ctx = Arc::new(RunContext {
-        tokens: TokenBook::new(target.clone(), http.clone(), wire.clone()),
-        http,
-        family,
-        wire,
-        api_prefix: target
-            .api_prefix
-            .clone()
-            .unwrap_or_else(|| about.api_prefix.to_string()),
-        today: chrono::Utc::now().date_naive(),
-        target: target.clone(),
-        bank_clock,
-    });
-    RunContext::install(ctx);
+    let mut ctx = RunContext::new(target.clone(), family, wire)?;
+    ctx.bank_clock = bank_clock;
+    RunContext::install(Arc::new(ctx));
     let concurrency = request
         .concurrency
         .or(target.concurrency)

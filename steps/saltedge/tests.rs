@@ -188,3 +188,38 @@ fn a_request_whose_jwt_cannot_be_signed_is_refused_naming_the_key() {
         "the providers endpoints take no JWT, so nothing needs the key"
     );
 }
+
+#[tokio::test]
+async fn a_step_whose_request_jwt_cannot_be_signed_fails_and_sends_nothing() {
+    crate::tls::install_crypto_provider();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut target = target_with(dir.path(), "");
+    target.base_url = "https://127.0.0.1:9".into();
+    let mut wire = prepare(&target).expect("the settings prepare");
+    wire.app.signer = super::signing::Signer::unusable();
+    let ctx = crate::world::RunContext::new(
+        std::sync::Arc::new(target),
+        &SALTEDGE,
+        std::sync::Arc::new(wire),
+    )
+    .expect("a context");
+    let mut w = crate::world::ObWorld::in_context(std::sync::Arc::new(ctx));
+    let failure = w
+        .send(RequestSpec::new("GET", "/api/v2/tokens"))
+        .await
+        .expect_err("the step fails");
+    assert!(
+        failure.to_string().starts_with(
+            "the request was not sent: the application's private key (settings.private_key)"
+        ),
+        "{failure}"
+    );
+    let evidence = w.exchange.as_ref().expect("evidence");
+    assert!(evidence.response.is_none());
+    assert!(
+        evidence
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("not sent"))
+    );
+}

@@ -118,3 +118,70 @@ pub fn sign(wire: &StetWire, request: &mut RequestSpec) -> Result<(), WireError>
     request.set_header("Signature", signature.render());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::auth::jose::RsaKeyPem;
+    use crate::world::{ObWorld, RunContext};
+
+    /// A STET run whose requests are signed with a minted QSEAL key, against a closed port: what
+    /// the wire refuses must never reach the network.
+    fn world() -> ObWorld {
+        let key = RsaKeyPem::generate().expect("a key");
+        let wire = StetWire {
+            signer: Some(
+                Signer::from_pem(&key.private_pem, "https://tpp.example/qseal_ab12").expect("key"),
+            ),
+        };
+        let mut target = Target::embedded("stet");
+        target.base_url = "https://127.0.0.1:9".into();
+        let ctx = RunContext::new(Arc::new(target), &super::super::STET, Arc::new(wire))
+            .expect("a context");
+        ObWorld::in_context(Arc::new(ctx))
+    }
+
+    #[tokio::test]
+    async fn a_request_the_qseal_key_cannot_sign_is_not_sent_and_fails_the_step() {
+        crate::tls::install_crypto_provider();
+        let mut w = world();
+        w.next_headers
+            .push(("PSU-User-Agent".into(), "line one\nline two".into()));
+        let failure = w
+            .send(RequestSpec::new("GET", "/stet/psd2/v1.4.2/accounts"))
+            .await
+            .expect_err("an unsignable request fails the step");
+        assert_eq!(
+            failure.to_string(),
+            "the request was not sent: the QSEAL key (settings.qseal.key) could not sign it: header `psu-user-agent` holds a line break, which a signing string cannot carry"
+        );
+        let evidence = w.exchange.as_ref().expect("the request is evidence");
+        assert!(evidence.response.is_none());
+        assert_eq!(evidence.request_header("Signature"), None);
+        let rendered = evidence.render();
+        assert!(
+            rendered.contains("GET https://127.0.0.1:9/stet/psd2/v1.4.2/accounts"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("not sent"), "{rendered}");
+    }
+
+    #[test]
+    fn api_calls_are_signed_and_token_requests_carry_only_a_request_id() {
+        let w = world();
+        let mut api = RequestSpec::new("GET", "/stet/psd2/v1.4.2/accounts");
+        w.ctx.wire.decorate(&mut api).expect("signed");
+        for name in ["X-Request-ID", "PSU-IP-Address", "Signature"] {
+            assert!(api.has_header(name), "{name} on an API call");
+        }
+        let mut token = RequestSpec::new("POST", "/token").purpose(Purpose::Token);
+        w.ctx.wire.decorate(&mut token).expect("decorated");
+        assert!(token.has_header("X-Request-ID"));
+        assert!(!token.has_header("Signature") && !token.has_header("PSU-IP-Address"));
+        let mut page = RequestSpec::new("GET", "/authorize").purpose(Purpose::Psu);
+        w.ctx.wire.decorate(&mut page).expect("decorated");
+        assert!(!page.has_header("Signature"));
+    }
+}
