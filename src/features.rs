@@ -20,9 +20,9 @@ static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/features");
 /// Declared by the engine, never by a target file: no outside bank lets a TPP move its clock.
 pub const SANDBOX_CLOCK: &str = "sandbox.clock";
 
-/// Tag prefix naming a capability a scenario needs: `@capability:stet.end-user-identity`.
+/// Tag prefix naming a capability a scenario needs: `@capability:<family>.<feature>`.
 pub const CAPABILITY_TAG: &str = "capability:";
-/// Tag prefix naming a capability whose absence a scenario checks: `@without:stet.trusted-beneficiaries`.
+/// Tag prefix naming a capability whose absence a scenario checks: `@without:<family>.<feature>`.
 pub const WITHOUT_TAG: &str = "without:";
 
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +143,7 @@ impl ScenarioInfo {
         None
     }
 
-    /// `features/stet/accounts.feature:12`.
+    /// `features/<family>/accounts.feature:12`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.path.display(), self.line)
     }

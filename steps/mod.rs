@@ -22,3 +22,40 @@ pub fn families() -> Vec<&'static dyn Family> {
 pub fn family(name: &str) -> Option<&'static dyn Family> {
     crate::family::find(&families(), name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::families;
+    use crate::features::{CAPABILITY_TAG, SANDBOX_CLOCK, WITHOUT_TAG};
+
+    /// `About::capabilities` is the family's list of what a target may declare: every capability
+    /// its scenarios name must be on it, so the list can be shown and checked.
+    #[test]
+    fn every_capability_a_familys_scenarios_name_is_in_its_about() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+        for family in families() {
+            let about = family.about();
+            let dir = root.join(about.name);
+            let mut named = Vec::new();
+            for entry in std::fs::read_dir(&dir).expect("the family's features folder") {
+                let text = std::fs::read_to_string(entry.expect("an entry").path())
+                    .expect("a feature file");
+                for tag in text.split_whitespace().filter_map(|w| w.strip_prefix('@')) {
+                    if let Some(c) = tag
+                        .strip_prefix(CAPABILITY_TAG)
+                        .or_else(|| tag.strip_prefix(WITHOUT_TAG))
+                    {
+                        named.push(c.to_string());
+                    }
+                }
+            }
+            for c in named {
+                assert!(
+                    c == SANDBOX_CLOCK || about.capabilities.contains(&c.as_str()),
+                    "{}: capability `{c}` is not in its About",
+                    about.name
+                );
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! HTTP message signatures in the cavage draft form that STET uses (`Signature` and `Digest` headers).
+//! HTTP message signatures in the cavage draft form (`Signature` and `Digest` headers), as some
+//! PSD2 documents ask for them.
 //!
-//! A TPP signs `(request-target)`, `digest`, `x-request-id` and the PSU headers present with its
+//! A TPP signs `(request-target)`, `digest` and whichever headers its document names with its
 //! QSEAL key (rsa-sha256); a bank verifies against the QSEAL certificate the keyId names. Both
 //! sides use this module, so it is pinned to the draft's own published test vectors (appendix C)
 //! rather than to itself. It must never log a key or accept an algorithm it cannot check.
@@ -378,9 +379,9 @@ oYi+1hqp1fIekaxsyQIDAQAB
         let signer = Signer::from_pem(&key.private_pem, "Test").unwrap();
         assert_eq!(
             signer
-                .sign("GET", "/", &[], &["x-request-id".to_string()])
+                .sign("GET", "/", &[], &["x-correlation".to_string()])
                 .unwrap_err(),
-            SigError::MissingHeader("x-request-id".into())
+            SigError::MissingHeader("x-correlation".into())
         );
         let mut h =
             SignatureHeader::parse(&format!("keyId=\"Test\",signature=\"{}\"", VECTORS[0].1))

@@ -162,7 +162,7 @@ impl OAuthClient<'_> {
         }
     }
 
-    /// POST /token with the code, WITHOUT a scope parameter (as the STET document requires).
+    /// POST /token with the code, WITHOUT a scope parameter (as RFC 6749 section 4.1.3 has it).
     pub async fn exchange_code(&self, code: &Secret) -> Exchange {
         let form = Self::pairs(&[
             ("grant_type", "authorization_code"),
@@ -328,13 +328,13 @@ mod tests {
 
     #[test]
     fn a_login_form_is_read_and_filled() {
-        let html = r#"<html><form method="post" action="/stet/psd2/oauth/authorize?x=1&amp;y=2">
+        let html = r#"<html><form method="post" action="/psd2/oauth/authorize?x=1&amp;y=2">
             <input type="hidden" name="client_id" value="PSDFR-ACPR-12345">
             <input type='hidden' name='state' value='s'>
             <input type="text" name="username"><input type="password" name="password" value="">
             <button>Log in</button></form></html>"#;
         let (action, fields) = fill_form(html, &[("username", "LEA"), ("password", "pw")]).unwrap();
-        assert_eq!(action, "/stet/psd2/oauth/authorize?x=1&y=2");
+        assert_eq!(action, "/psd2/oauth/authorize?x=1&y=2");
         assert_eq!(
             fields,
             vec![

@@ -20,17 +20,17 @@ use crate::target::Target;
 /// What a family is, whatever the run: the values the engine, the CLI and the reports read.
 #[derive(Debug)]
 pub struct About {
-    /// `stet`: the folder under `features/` and `steps/`, and the `family:` value of target files.
+    /// The folder under `features/` and `steps/`, and the `family:` value of target files.
     pub name: &'static str,
-    /// A human title: "STET PSD2 v1.4.2".
+    /// A human title: the document and its version.
     pub title: &'static str,
-    /// Catalog ids of this family start with this (`STET-`).
+    /// Catalog ids of this family start with this (`SE-`).
     pub catalog_prefix: &'static str,
     /// The API prefix when a target does not give one.
     pub api_prefix: &'static str,
     /// The embedded bank's named faults.
     pub faults: &'static [Fault],
-    /// Every capability the family's scenarios may ask for (`@capability:stet.pisp`), besides the
+    /// Every capability the family's scenarios may ask for (`@capability:<name>.<feature>`), besides the
     /// engine's own (`sandbox.clock`). A target declares those its bank implements.
     pub capabilities: &'static [&'static str],
 }

@@ -87,6 +87,7 @@ pub async fn run(
     let mut features = FeatureSet::load(&dir)?;
     let tagged = features.tagged_ids();
 
+    request.target.check_capabilities(about.capabilities)?;
     let bank = start_embedded_if_needed(&request.target, family).await?;
     let mut target = bank
         .as_ref()

@@ -218,6 +218,38 @@ impl Target {
             .get_or_insert_with(|| capabilities.iter().map(|c| c.to_string()).collect());
     }
 
+    /// Refuses a declared capability that is not in `known` (the family's list): a misspelt one
+    /// would silently skip the scenarios it was meant to run. The engine's own capabilities
+    /// (`sandbox.clock`) are declared by the engine, never by a file.
+    pub fn check_capabilities(&self, known: &[&str]) -> Result<(), TargetError> {
+        for declared in self.capabilities.iter().flatten() {
+            if !known.contains(&declared.as_str()) {
+                let line = self
+                    .text
+                    .as_deref()
+                    .and_then(|t| t.lines().position(|l| l.contains(declared.as_str())))
+                    .map_or(1, |i| i as u64 + 1);
+                return Err(TargetError::Invalid {
+                    path: self.origin(),
+                    line,
+                    message: format!(
+                        "capabilities: `{declared}` is not a capability of the {} family",
+                        self.family
+                    ),
+                    hint: if known.is_empty() {
+                        format!(
+                            "the {} family has no optional capabilities: remove the line",
+                            self.family
+                        )
+                    } else {
+                        format!("declare only these: {}", known.join(", "))
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The capabilities this target declares (none when the file declares none).
     pub fn declared_capabilities(&self) -> BTreeSet<String> {
         self.capabilities.clone().unwrap_or_default()
@@ -260,5 +292,25 @@ mod tests {
         )
         .unwrap();
         assert!(none.settings::<FamilySettings>().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_capability_the_family_does_not_know_is_an_error_with_its_line() {
+        let env = |_: &str| None;
+        let text = "name: x\nfamily: f\nbase_url: https://h\ncapabilities: [f.pay, f.payz]\n";
+        let t = Target::parse(text, Path::new("t.yaml"), &env).unwrap();
+        assert!(t.check_capabilities(&["f.pay", "f.payz"]).is_ok());
+        assert_eq!(
+            t.check_capabilities(&["f.pay", "f.cards"])
+                .unwrap_err()
+                .to_string(),
+            "t.yaml:4: capabilities: `f.payz` is not a capability of the f family\n  hint: declare only these: f.pay, f.cards"
+        );
+        assert!(
+            t.check_capabilities(&[])
+                .unwrap_err()
+                .to_string()
+                .contains("no optional capabilities")
+        );
     }
 }
