@@ -255,7 +255,11 @@ impl ObWorld {
         }
         request.omit.append(&mut self.next_omit);
         let wire = self.ctx.wire.clone();
-        if let Err(refused) = wire.decorate(&mut request) {
+        let prepared = match wire.ready(&self.ctx.http).await {
+            Ok(()) => wire.decorate(&mut request),
+            Err(e) => Err(e),
+        };
+        if let Err(refused) = prepared {
             return Err(self.not_sent(&request, refused));
         }
         for name in request.omit.clone() {

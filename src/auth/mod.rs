@@ -79,6 +79,39 @@ impl TokenBook {
         }
     }
 
+    /// The run's HTTP client: what a family's own token flow (a wire's `token` hook) speaks
+    /// through.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    /// The run's target.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The token cached for (`persona`, `scope`), or the one `obtain` gets, cached for the run.
+    /// The lock is held while `obtain` runs: concurrent scenarios wait for one grant instead of
+    /// starting many. For a family's own token flow.
+    pub async fn cached<F>(
+        &self,
+        persona: &str,
+        scope: &str,
+        obtain: F,
+    ) -> Result<Secret, AuthError>
+    where
+        F: std::future::Future<Output = Result<Secret, AuthError>>,
+    {
+        let key = (persona.to_string(), scope.to_string());
+        let mut cache = self.cache.lock().await;
+        if let Some(token) = cache.get(&key) {
+            return Ok(token.clone());
+        }
+        let token = obtain.await?;
+        cache.insert(key, token.clone());
+        Ok(token)
+    }
+
     /// A token for `persona` with `scope`, from the first source the target gives: a ready token,
     /// a refresh token, a token command, or the persona's login (authorization-code flow through
     /// the bank's login page when the target has an authorize_url, else the password grant).
@@ -214,5 +247,40 @@ impl TokenBook {
     /// moved past their lifetime; the next request for one logs in again.
     pub async fn forget_obtained(&self) {
         self.cache.lock().await.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::family::PlainWire;
+
+    #[tokio::test]
+    async fn a_familys_own_token_is_obtained_once_per_persona_and_scope() {
+        crate::tls::install_crypto_provider();
+        let target = Arc::new(Target::embedded("f"));
+        let http = HttpClient::new(&target).expect("a client");
+        let book = TokenBook::new(target, http, Arc::new(PlainWire));
+        let grants = AtomicUsize::new(0);
+        let obtain = || async {
+            grants.fetch_add(1, Ordering::SeqCst);
+            Ok(Secret::new("family-token-123"))
+        };
+        let first = book
+            .cached("LEA", "accounts", obtain())
+            .await
+            .expect("a token");
+        let again = book
+            .cached("LEA", "accounts", obtain())
+            .await
+            .expect("a token");
+        assert_eq!(first, again);
+        assert_eq!(grants.load(Ordering::SeqCst), 1);
+        book.cached("LEA", "payments", obtain())
+            .await
+            .expect("a token");
+        assert_eq!(grants.load(Ordering::SeqCst), 2);
     }
 }

@@ -45,6 +45,13 @@ pub struct Credentials {
 
 /// A family's hooks for one run. See the module docs.
 pub trait Wire: Any + Send + Sync + fmt::Debug {
+    /// Learns what the other hooks need from the bank (discovery, keys), before the first request
+    /// of each scenario. Called for every request: a wire fetches once (a `OnceCell`) and answers
+    /// at once afterwards. An error fails the step that was about to send, with the reason.
+    fn ready<'a>(&'a self, _http: &'a HttpClient) -> BoxFuture<'a, Result<(), WireError>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// An access token of `scope` for `persona`.
     fn token<'a>(
         &'a self,
@@ -83,7 +90,11 @@ impl Wire for PlainWire {}
 /// Sends `request` through `wire` and `http`: decorated first (a refusal gives an exchange
 /// without a response whose error says why, and nothing is sent), then unwrapped.
 pub async fn deliver(http: &HttpClient, wire: &dyn Wire, mut request: RequestSpec) -> Exchange {
-    if let Err(refused) = wire.decorate(&mut request) {
+    let prepared = match wire.ready(http).await {
+        Ok(()) => wire.decorate(&mut request),
+        Err(e) => Err(e),
+    };
+    if let Err(refused) = prepared {
         return http.not_sent(
             &request,
             format!("not sent: the family could not prepare it: {refused}"),
@@ -177,5 +188,35 @@ mod tests {
         let plain = wire_finish(&PlainWire, answered(r#"{"a":1}"#));
         assert_eq!(plain.json().unwrap()["a"], 1);
         assert_eq!(plain.unwrapped, None);
+    }
+
+    /// A family that cannot learn the bank's keys.
+    #[derive(Debug)]
+    struct Unready;
+
+    impl Wire for Unready {
+        fn ready<'a>(&'a self, _http: &'a HttpClient) -> BoxFuture<'a, Result<(), WireError>> {
+            Box::pin(async {
+                Err(WireError::new(
+                    "the issuer's discovery document is unreachable",
+                ))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wire_that_is_not_ready_sends_nothing_and_says_why() {
+        crate::tls::install_crypto_provider();
+        let mut target = crate::target::Target::embedded("f");
+        target.base_url = "https://127.0.0.1:9".into();
+        let http = HttpClient::new(&target).expect("a client");
+        let e = deliver(&http, &Unready, RequestSpec::new("GET", "/x")).await;
+        assert!(e.response.is_none());
+        assert_eq!(
+            e.error.as_deref(),
+            Some(
+                "not sent: the family could not prepare it: the issuer's discovery document is unreachable"
+            )
+        );
     }
 }
