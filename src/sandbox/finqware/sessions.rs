@@ -83,7 +83,7 @@ pub(super) struct Store {
 
 impl Store {
     fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
-        let nonce = super::random_token(48);
+        let nonce = crate::sandbox::kit::random::token(48);
         self.nonces.insert(
             nonce.clone(),
             Nonce {

@@ -7,7 +7,6 @@
 //! This file must never hold the token lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -15,7 +14,6 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::apps::random_id;
 use super::data::{self, Provider};
 use super::faults::{
     ACCESS_DENIED_AS_403, CONSENT_PERIOD_UNBOUNDED, PROVIDER_NOT_FOUND_AS_400,
@@ -26,6 +24,7 @@ use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass, timestamp};
 use super::sessions::Opening;
 use super::{Bank, SaltEdgeBank, method_not_allowed};
+use crate::sandbox::kit::{Locked, random};
 
 /// The longest consent a TPP may ask for, and the default.
 pub(super) const MAX_CONSENT_PERIOD_DAYS: i64 = 90;
@@ -43,35 +42,23 @@ pub(super) struct Grant {
 /// Every Access-Token this bank issued.
 #[derive(Debug, Default)]
 pub(super) struct TokenStore {
-    tokens: Mutex<HashMap<String, Grant>>,
+    tokens: Locked<HashMap<String, Grant>>,
 }
 
 impl TokenStore {
     /// Issues a token for `grant`.
     pub(super) fn issue(&self, grant: Grant) -> String {
-        let token = random_id(48);
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(token.clone(), grant);
+        let token = random::token(48);
+        self.tokens.lock().insert(token.clone(), grant);
         token
     }
 
     pub(super) fn lookup(&self, token: &str) -> Option<Grant> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(token)
-            .cloned()
+        self.tokens.lock().get(token).cloned()
     }
 
     fn revoke(&self, token: &str) {
-        if let Some(grant) = self
-            .tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(token)
-        {
+        if let Some(grant) = self.tokens.lock().get_mut(token) {
             grant.revoked = true;
         }
     }

@@ -6,14 +6,10 @@
 //! consents or payments, and never hold the token lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
 
 use super::StetBank;
 use super::data::PersonaData;
@@ -22,6 +18,7 @@ use super::faults::{
     UNAUTHENTICATED_403, WRONG_SCOPE_ACCEPTED,
 };
 use super::reply::ApiError;
+use crate::sandbox::kit::{Locked, random};
 
 /// How long an access token lives.
 pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 900;
@@ -79,51 +76,31 @@ pub(super) struct Caller {
 /// Every access token this bank issued.
 #[derive(Debug, Default)]
 pub(super) struct TokenStore {
-    tokens: Mutex<HashMap<String, Grant>>,
+    tokens: Locked<HashMap<String, Grant>>,
 }
 
 impl TokenStore {
     pub(super) fn issue(&self, grant: Grant) -> String {
-        let token = random_secret();
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(token.clone(), grant);
+        let token = random::token(SECRET_BYTES);
+        self.tokens.lock().insert(token.clone(), grant);
         token
     }
 
     pub(super) fn lookup(&self, token: &str) -> Option<Grant> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(token)
-            .cloned()
+        self.tokens.lock().get(token).cloned()
     }
 
     /// Forgets an access token (revocation of a token that belongs to no authorisation).
     pub(super) fn remove(&self, token: &str) {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(token);
+        self.tokens.lock().remove(token);
     }
 }
 
-/// 32 random bytes, base64url: every token, code and session id of the bank.
-pub(super) fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
+/// Random bytes in every token, code and session id of the bank (base64url, [`random::token`]).
+pub(super) const SECRET_BYTES: usize = 32;
 
-/// A random sandbox password.
-pub(super) fn random_password() -> String {
-    rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
-}
+/// Letters and digits in a sandbox password ([`random::alphanumeric`]).
+pub(super) const PASSWORD_LENGTH: usize = 20;
 
 /// The method an API resource serves.
 #[derive(Clone, Copy, Debug)]

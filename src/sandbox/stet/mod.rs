@@ -44,6 +44,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::any;
 
+use crate::sandbox::kit::random;
 use crate::sandbox::{Clock, FaultSet};
 
 use self::auth::TokenStore;
@@ -137,7 +138,7 @@ impl StetBank {
         let ledger = Ledger::build(clock.today());
         let passwords = PERSONAS
             .iter()
-            .map(|p| (p.name, auth::random_password()))
+            .map(|p| (p.name, random::alphanumeric(auth::PASSWORD_LENGTH)))
             .collect();
         Arc::new(Self {
             faults,

@@ -8,7 +8,7 @@
 //! money or decide a PSU's approval; it never holds its lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, MutexGuard};
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -25,6 +25,7 @@ use super::html::{bank_url, with_query};
 use super::payment_body::{ValidPayment, validate};
 use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, PAYMENT_APPROVAL_PATH, StetBank};
+use crate::sandbox::kit::Locked;
 
 /// paymentInformationStatus of a payment request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,12 +64,12 @@ pub(super) struct Payment {
 /// Payment requests by resource id.
 #[derive(Debug, Default)]
 pub(super) struct PaymentStore {
-    payments: Mutex<HashMap<String, Payment>>,
+    payments: Locked<HashMap<String, Payment>>,
 }
 
 impl PaymentStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Payment>> {
-        self.payments.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Payment>> {
+        self.payments.lock()
     }
 
     fn insert(&self, payment: Payment) -> String {
