@@ -1,11 +1,14 @@
 //! The bank kit: the machinery every embedded reference bank needs and none should copy: random
-//! tokens ([`random`]) and a lock that survives a panicked handler ([`Locked`]).
+//! tokens ([`random`]), a lock that survives a panicked handler ([`Locked`]) and starting a bank over
+//! TLS and pointing a target at it ([`start`]).
 //!
 //! The kit never names a family and never decides what a bank answers: a bank's documents, data,
 //! errors and faults stay in the bank's own folder.
 
 pub mod random;
+pub mod start;
 
 mod lock;
 
 pub use self::lock::Locked;
+pub use self::start::{Started, Tls, start};
