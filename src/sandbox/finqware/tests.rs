@@ -12,12 +12,12 @@ mod snapshots;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{API_PREFIX, FAULTS, FinqwareBank};
+use crate::sandbox::kit::harness::{self, Reply};
 use crate::sandbox::{Clock, FaultSet};
 
 const SINGLE: &str = "xyz_aisp_sbx_#1.0";
@@ -29,29 +29,6 @@ struct Env {
     bank: Arc<FinqwareBank>,
     router: Router,
     clock: Clock,
-}
-
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// A string member of the JSON body.
-    fn text(&self, member: &str) -> Option<String> {
-        self.json()[member].as_str().map(str::to_string)
-    }
-
-    fn code(&self) -> u16 {
-        self.status.as_u16()
-    }
 }
 
 /// A session the tests walk: its id and the nonce to present next.
@@ -91,18 +68,7 @@ impl Env {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply { status, body }
+        harness::send(&self.router, request).await
     }
 
     async fn post_json(&self, path: &str, body: &Value) -> Reply {

@@ -1,6 +1,7 @@
 //! The bank kit: the machinery every embedded reference bank needs and none should copy: random
-//! tokens ([`random`]), a lock that survives a panicked handler ([`Locked`]) and starting a bank over
-//! TLS and pointing a target at it ([`start`]).
+//! tokens ([`random`]), a lock that survives a panicked handler ([`Locked`]), starting a bank over
+//! TLS and pointing a target at it ([`start`]), and, for tests, driving a bank's router in-process
+//! ([`harness`]).
 //!
 //! The kit never names a family and never decides what a bank answers: a bank's documents, data,
 //! errors and faults stay in the bank's own folder.
@@ -9,6 +10,9 @@ pub mod random;
 pub mod start;
 
 mod lock;
+
+#[cfg(test)]
+pub mod harness;
 
 pub use self::lock::Locked;
 pub use self::start::{Started, Tls, start};

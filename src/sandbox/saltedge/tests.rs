@@ -14,13 +14,13 @@ mod snapshots;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{API_PREFIX, AppCredentials, EmbeddedApps, FAULTS, SaltEdgeBank};
+use crate::sandbox::kit::harness::{self, Reply};
 use crate::sandbox::{Clock, FaultSet};
 
 /// One bank, its router and the applications' credentials.
@@ -30,21 +30,13 @@ struct Env {
     apps: EmbeddedApps,
 }
 
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+/// What a Salt Edge error row is about.
+trait Row {
+    /// `[status, error_class]`, the pair every error row is about.
+    fn row(&self) -> Value;
 }
 
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// `[status, error_class]`, the pair every error row is about.
+impl Row for Reply {
     fn row(&self) -> Value {
         json!([self.status.as_u16(), self.json()["error_class"]])
     }
@@ -177,23 +169,7 @@ impl Env {
                 value.parse().expect("a header value"),
             );
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        harness::send(&self.router, request).await
     }
 
     /// POST /tokens/remote for demobank with these overrides of the document's example data.

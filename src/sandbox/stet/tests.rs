@@ -23,14 +23,14 @@ mod tpp;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::data::{self, AccountData};
 use super::{API_PREFIX, FAULTS, StetBank, TOKEN_PATH};
+use crate::sandbox::kit::harness::{self, Reply};
 use crate::sandbox::{Clock, FaultSet};
 
 /// One bank and its router.
@@ -38,25 +38,6 @@ struct Env {
     bank: Arc<StetBank>,
     router: Router,
     clock: Clock,
-}
-
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
 }
 
 impl Env {
@@ -99,23 +80,7 @@ impl Env {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        harness::send(&self.router, request).await
     }
 
     /// A request under [`API_PREFIX`] with an optional bearer token and extra headers.
