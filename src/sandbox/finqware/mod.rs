@@ -23,7 +23,6 @@ use std::sync::{Arc, MutexGuard};
 
 use axum::Router;
 use axum::http::Uri;
-use axum::response::Response;
 use axum::routing::post;
 
 use crate::sandbox::kit::{Locked, random};
@@ -106,10 +105,12 @@ impl FinqwareBank {
     }
 }
 
-async fn method_not_allowed() -> Response {
-    ApiError::MethodNotAllowed.render()
+/// A documented path with a method it does not serve (axum adds `Allow`).
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
-async fn unknown_path(uri: Uri) -> Response {
-    ApiError::NotFound(uri.path().to_string()).render()
+/// Anything outside the documented paths.
+async fn unknown_path(uri: Uri) -> ApiError {
+    ApiError::NotFound(uri.path().to_string())
 }
