@@ -5,7 +5,7 @@
 //! customer only. This file must never change a token or a session.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 
@@ -16,33 +16,20 @@ use super::faults::{
 };
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass};
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
 
 /// GET /trusted_beneficiaries.
-pub(super) async fn index(
-    State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.beneficiaries(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+pub(super) async fn index(State(bank): State<Bank>, headers: HeaderMap) -> Response {
+    bank.finish(&headers, bank.beneficiaries(&headers))
 }
 
 /// GET /trusted_beneficiaries/:id.
 pub(super) async fn show(
     State(bank): State<Bank>,
     Path(id): Path<String>,
-    method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let outcome = match method {
-        Method::GET => bank.beneficiary(&headers, &id),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+    bank.finish(&headers, bank.beneficiary(&headers, &id))
 }
 
 impl SaltEdgeBank {

@@ -26,9 +26,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
-use axum::routing::any;
+use axum::routing::MethodRouter;
 
 use crate::auth::jose::JoseError;
+use crate::sandbox::kit::refusing;
 use crate::sandbox::{Clock, FaultSet};
 
 use self::apps::Application;
@@ -82,19 +83,34 @@ impl SaltEdgeBank {
     pub fn router(self: &Arc<Self>) -> Router {
         let api = |path: &str| format!("{API_PREFIX}{path}");
         Router::new()
-            .route(&api("/tokens"), any(tokens::tokens))
-            .route(&api("/tokens/remote"), any(tokens::remote))
-            .route(&api("/tokens/reconnect"), any(tokens::reconnect))
-            .route(&api("/sessions/{secret}"), any(sessions::session))
-            .route(&api("/trusted_beneficiaries"), any(beneficiaries::index))
+            .route(
+                &api("/tokens"),
+                not_served().get(tokens::show).delete(tokens::revoke),
+            )
+            .route(&api("/tokens/remote"), not_served().post(tokens::remote))
+            .route(
+                &api("/tokens/reconnect"),
+                not_served().post(tokens::reconnect),
+            )
+            .route(
+                &api("/sessions/{secret}"),
+                not_served()
+                    .get(sessions::show)
+                    .put(sessions::confirm)
+                    .delete(sessions::destroy),
+            )
+            .route(
+                &api("/trusted_beneficiaries"),
+                not_served().get(beneficiaries::index),
+            )
             .route(
                 &api("/trusted_beneficiaries/{id}"),
-                any(beneficiaries::show),
+                not_served().get(beneficiaries::show),
             )
-            .route(&api("/providers"), any(providers::index))
+            .route(&api("/providers"), not_served().get(providers::index))
             .route(
                 &api("/providers/{provider_code}/templates"),
-                any(providers::templates),
+                not_served().get(providers::templates),
             )
             .fallback(unknown_path)
             .with_state(Arc::clone(self))
@@ -109,12 +125,22 @@ impl SaltEdgeBank {
     }
 }
 
-/// A method the endpoint does not serve.
-fn method_not_allowed(method: &Method) -> ApiError {
-    ApiError::new(
+/// A route whose methods are added to it: every other method is [`method_not_allowed`].
+fn not_served() -> MethodRouter<Bank> {
+    refusing(method_not_allowed)
+}
+
+/// A method the endpoint does not serve: RouteNotFound, as for a path it does not have.
+async fn method_not_allowed(
+    State(bank): State<Bank>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let error = ApiError::new(
         ErrorClass::RouteNotFound,
         format!("this endpoint does not serve {method}"),
-    )
+    );
+    bank.finish(&headers, Err(error))
 }
 
 /// Anything outside the documented paths.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
@@ -26,7 +26,7 @@ use super::faults::{
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass, timestamp};
 use super::tokens::{Grant, expiry};
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
 use crate::sandbox::kit::{Locked, random};
 
 /// How long a session stays open on the bank's clock (the document gives no figure).
@@ -193,20 +193,31 @@ impl SessionStore {
     }
 }
 
-/// GET, PUT and DELETE /sessions/:secret.
-pub(super) async fn session(
+/// GET /sessions/:secret.
+pub(super) async fn show(
     State(bank): State<Bank>,
     Path(secret): Path<String>,
-    method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let outcome = match method {
-        Method::GET => bank.show_session(&headers, &secret),
-        Method::PUT => bank.confirm_session(&headers, &secret),
-        Method::DELETE => bank.destroy_session(&headers, &secret),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+    bank.finish(&headers, bank.show_session(&headers, &secret))
+}
+
+/// PUT /sessions/:secret.
+pub(super) async fn confirm(
+    State(bank): State<Bank>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    bank.finish(&headers, bank.confirm_session(&headers, &secret))
+}
+
+/// DELETE /sessions/:secret.
+pub(super) async fn destroy(
+    State(bank): State<Bank>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    bank.finish(&headers, bank.destroy_session(&headers, &secret))
 }
 
 impl SaltEdgeBank {

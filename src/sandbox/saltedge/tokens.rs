@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
@@ -23,7 +23,7 @@ use super::faults::{
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass, timestamp};
 use super::sessions::Opening;
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
 use crate::sandbox::kit::{Locked, random};
 
 /// The longest consent a TPP may ask for, and the default.
@@ -64,44 +64,24 @@ impl TokenStore {
     }
 }
 
-/// GET and DELETE /tokens.
-pub(super) async fn tokens(
-    State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.show_token(&headers),
-        Method::DELETE => bank.revoke_token(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+/// GET /tokens.
+pub(super) async fn show(State(bank): State<Bank>, headers: HeaderMap) -> Response {
+    bank.finish(&headers, bank.show_token(&headers))
+}
+
+/// DELETE /tokens.
+pub(super) async fn revoke(State(bank): State<Bank>, headers: HeaderMap) -> Response {
+    bank.finish(&headers, bank.revoke_token(&headers))
 }
 
 /// POST /tokens/remote.
-pub(super) async fn remote(
-    State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::POST => bank.remote(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+pub(super) async fn remote(State(bank): State<Bank>, headers: HeaderMap) -> Response {
+    bank.finish(&headers, bank.remote(&headers))
 }
 
 /// POST /tokens/reconnect.
-pub(super) async fn reconnect(
-    State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::POST => bank.reconnect(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+pub(super) async fn reconnect(State(bank): State<Bank>, headers: HeaderMap) -> Response {
+    bank.finish(&headers, bank.reconnect(&headers))
 }
 
 impl SaltEdgeBank {
