@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Caller, Verb};
+use super::auth::Caller;
 use super::consent::Consent;
 use super::data::{self, Account, BIC, CURRENCY, PersonaData, amount_text};
 use super::faults::{
@@ -52,7 +52,7 @@ pub(super) async fn balances(
 
 impl StetBank {
     fn list_accounts(&self, parts: &Parts) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Accounts, None)?;
         let consent = self
             .consents
@@ -161,7 +161,7 @@ impl StetBank {
     }
 
     fn balance_report(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Balances, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self

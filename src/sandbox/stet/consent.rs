@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::StetBank;
-use super::auth::{Caller, Verb};
+use super::auth::Caller;
 use super::faults::{CONSENT_ANSWERS_200, CONSENT_MERGED, REVOCATION_IGNORED};
 use super::reply::{ApiError, empty};
 use crate::sandbox::kit::Locked;
@@ -107,7 +107,7 @@ pub(super) async fn put(State(bank): State<Arc<StetBank>>, parts: Parts, body: B
 
 impl StetBank {
     fn forward_consent(&self, parts: &Parts, body: &[u8]) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Put)?;
+        let caller = self.admit(parts)?;
         let request: ConsentRequest = serde_json::from_slice(body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not a STET consent: {e}")))?;
         let held = |refs: Option<Vec<AccountRef>>| -> Result<BTreeSet<&'static str>, ApiError> {

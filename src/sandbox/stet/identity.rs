@@ -12,7 +12,6 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::auth::Verb;
 use super::faults::{IDENTITY_FORBIDDEN, IDENTITY_WITHOUT_CONSENT, TRUSTED_BENEFICIARIES_400};
 use super::ratelimit::AisMethod;
 use super::reply::{ApiError, hal, link};
@@ -35,7 +34,7 @@ pub(super) async fn trusted_beneficiaries(
 
 impl StetBank {
     fn identity(&self, parts: &Parts) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::EndUserIdentity, None)?;
         let consented = self
             .consents
@@ -67,7 +66,7 @@ impl StetBank {
     }
 
     fn beneficiaries(&self, parts: &Parts) -> Result<Response, ApiError> {
-        self.admit(parts, Verb::Get)?;
+        self.admit(parts)?;
         Err(if self.faults.has(TRUSTED_BENEFICIARIES_400) {
             ApiError::BadRequest("unknown entry point".to_string())
         } else {

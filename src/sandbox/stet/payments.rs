@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Grant, Scope, Verb};
+use super::auth::{Grant, Scope};
 use super::data::PersonaData;
 use super::faults::{CONFIRMATION_WITHOUT_BODY, PAYMENT_LOCATION_MISSING, PAYMENT_RECONFIRMABLE};
 use super::html::{bank_url, with_query};
@@ -166,8 +166,8 @@ fn is_json_object(body: &[u8]) -> bool {
 }
 
 impl StetBank {
-    fn admit_pisp(&self, parts: &Parts, verb: Verb) -> Result<Grant, ApiError> {
-        self.admit_scope(parts, verb, Scope::Pisp, false)
+    fn admit_pisp(&self, parts: &Parts) -> Result<Grant, ApiError> {
+        self.admit_scope(parts, Scope::Pisp, false)
     }
 
     /// The request `id` if the caller's client created it.
@@ -179,7 +179,7 @@ impl StetBank {
     }
 
     fn create_payment(&self, parts: &Parts, body: &[u8]) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Post)?;
+        let grant = self.admit_pisp(parts)?;
         let body = validate(body)?;
         let id = self.payments.insert(Payment {
             client_id: grant.client_id,
@@ -202,13 +202,13 @@ impl StetBank {
     }
 
     fn retrieve_payment(&self, parts: &Parts, id: &str) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Get)?;
+        let grant = self.admit_pisp(parts)?;
         let payment = self.own_payment(&grant, id)?;
         Ok(hal(StatusCode::OK, &payment_json(id, &payment)))
     }
 
     fn confirm_payment(&self, parts: &Parts, id: &str, body: &[u8]) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Post)?;
+        let grant = self.admit_pisp(parts)?;
         self.own_payment(&grant, id)?;
         if !is_json_object(body) && !self.faults.has(CONFIRMATION_WITHOUT_BODY) {
             return Err(ApiError::BadRequest(

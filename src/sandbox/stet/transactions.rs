@@ -15,7 +15,6 @@ use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use super::StetBank;
-use super::auth::Verb;
 use super::data::{CURRENCY, Status, Transaction, amount_text};
 use super::dates::{DateForm, date_params, parse_date};
 use super::faults::{
@@ -72,7 +71,7 @@ pub(super) async fn history(
 
 impl StetBank {
     fn transactions(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Transactions, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self
