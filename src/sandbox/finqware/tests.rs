@@ -17,8 +17,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::{API_PREFIX, FAULTS, FinqwareBank};
-use crate::sandbox::kit::harness::{self, Reply};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 const SINGLE: &str = "xyz_aisp_sbx_#1.0";
 const MULTI: &str = "xyz_sbx_#3.0";
@@ -38,15 +38,8 @@ struct Walk {
     nonce: String,
 }
 
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the Finqware bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         let clock = Clock::system();
@@ -58,7 +51,9 @@ impl Env {
             clock,
         }
     }
+}
 
+impl Env {
     fn client_id(&self) -> String {
         self.bank.tenant_credentials().0
     }

@@ -10,6 +10,29 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use crate::sandbox::{Fault, FaultSet};
+
+/// A bank's test environment, built from the faults its bank breaks: `healthy()`,
+/// `with_fault(name)`, and the bank's own `with_faults`.
+pub trait TestEnv: Sized {
+    /// The bank's named faults.
+    const FAULTS: &'static [Fault];
+
+    /// An environment whose bank breaks `faults`.
+    fn with_faults(faults: FaultSet) -> Self;
+
+    /// An environment with a healthy bank.
+    fn healthy() -> Self {
+        Self::with_faults(FaultSet::none())
+    }
+
+    /// An environment whose bank breaks the one fault `name` (a fault of [`Self::FAULTS`]).
+    fn with_fault(name: &str) -> Self {
+        let faults = FaultSet::parse(&[name], Self::FAULTS).expect("a fault of this bank");
+        Self::with_faults(faults)
+    }
+}
+
 /// What came back.
 #[derive(Debug)]
 pub struct Reply {

@@ -20,8 +20,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use super::{API_PREFIX, AppCredentials, EmbeddedApps, FAULTS, SaltEdgeBank};
-use crate::sandbox::kit::harness::{self, Reply};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 /// One bank, its router and the applications' credentials.
 struct Env {
@@ -123,15 +123,8 @@ fn in_a_minute() -> i64 {
     chrono::Utc::now().timestamp() + 60
 }
 
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the Salt Edge bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         let clock = Clock::system();
@@ -143,7 +136,9 @@ impl Env {
             apps,
         }
     }
+}
 
+impl Env {
     async fn send(&self, call: Call) -> Reply {
         let app = call.app.as_ref().unwrap_or(&self.apps.main);
         let mut builder = Request::builder()

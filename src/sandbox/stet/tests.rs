@@ -30,8 +30,8 @@ use serde_json::{Value, json};
 
 use super::data::{self, AccountData};
 use super::{API_PREFIX, FAULTS, StetBank, TOKEN_PATH};
-use crate::sandbox::kit::harness::{self, Reply};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 /// One bank and its router.
 struct Env {
@@ -40,20 +40,15 @@ struct Env {
     clock: Clock,
 }
 
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the STET bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         Self::build(faults, None)
     }
+}
 
+impl Env {
     /// A bank with `tpp` registered (or none: nothing about the client is enforced).
     fn build(faults: FaultSet, tpp: Option<super::RegisteredTpp>) -> Self {
         let clock = Clock::system();
