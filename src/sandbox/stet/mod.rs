@@ -26,6 +26,7 @@ mod payment_body;
 mod payments;
 mod ratelimit;
 mod reply;
+mod routes;
 mod signature;
 mod token;
 mod transactions;
@@ -38,15 +39,12 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{MethodFilter, MethodRouter};
 
 use crate::sandbox::kit::random;
-use crate::sandbox::kit::refusing;
 use crate::sandbox::{Clock, FaultSet};
 
 use self::auth::TokenStore;
@@ -56,6 +54,7 @@ use self::oauth::OAuthStore;
 use self::payments::PaymentStore;
 use self::ratelimit::RateLimiter;
 use self::reply::ApiError;
+use self::routes::{Resources, only_allowing, page};
 use crate::tls::pki::{public_key_der, sha256_fingerprint};
 
 pub use self::faults::FAULTS;
@@ -159,7 +158,9 @@ impl StetBank {
     /// Serves the OAuth2 endpoints, the PSU's pages and everything under [`API_PREFIX`].
     pub fn router(self: &Arc<Self>) -> Router {
         let api = |path: &str| format!("{API_PREFIX}{path}");
-        let post_allowed = self.faults.has(faults::POST_ALLOWED);
+        let resource = Resources {
+            post_allowed: self.faults.has(faults::POST_ALLOWED),
+        };
         Router::new()
             .route(TOKEN_PATH, only_allowing("POST").post(token::token))
             .route(REVOKE_PATH, only_allowing("POST").post(oauth::revoke))
@@ -169,60 +170,33 @@ impl StetBank {
                 page(authorize::online_banking_login),
             )
             .route(PAYMENT_APPROVAL_PATH, page(approval::approval))
-            .route(
-                &api("/funds-confirmations"),
-                resource(MethodFilter::POST, "POST", funds::confirm, post_allowed),
-            )
-            .route(
-                &api("/payment-requests"),
-                resource(MethodFilter::POST, "POST", payments::create, post_allowed),
-            )
+            .route(&api("/funds-confirmations"), resource.post(funds::confirm))
+            .route(&api("/payment-requests"), resource.post(payments::create))
             .route(
                 &api("/payment-requests/{id}"),
-                resource(MethodFilter::GET, "GET", payments::retrieve, post_allowed),
+                resource.get(payments::retrieve),
             )
             .route(
                 &api("/payment-requests/{id}/o-confirmation"),
-                resource(MethodFilter::POST, "POST", payments::confirm, post_allowed),
+                resource.post(payments::confirm),
             )
-            .route(
-                &api("/consents"),
-                resource(MethodFilter::PUT, "PUT", consent::put, post_allowed),
-            )
-            .route(
-                &api("/accounts"),
-                resource(MethodFilter::GET, "GET", accounts::list, post_allowed),
-            )
+            .route(&api("/consents"), resource.put(consent::put))
+            .route(&api("/accounts"), resource.get(accounts::list))
             .route(
                 &api("/accounts/{id}/balances"),
-                resource(MethodFilter::GET, "GET", accounts::balances, post_allowed),
+                resource.get(accounts::balances),
             )
             .route(
                 &api("/accounts/{id}/transactions"),
-                resource(
-                    MethodFilter::GET,
-                    "GET",
-                    transactions::history,
-                    post_allowed,
-                ),
+                resource.get(transactions::history),
             )
             .route(
                 &api("/end-user-identity"),
-                resource(
-                    MethodFilter::GET,
-                    "GET",
-                    identity::end_user_identity,
-                    post_allowed,
-                ),
+                resource.get(identity::end_user_identity),
             )
             .route(
                 &api("/trusted-beneficiaries"),
-                resource(
-                    MethodFilter::GET,
-                    "GET",
-                    identity::trusted_beneficiaries,
-                    post_allowed,
-                ),
+                resource.get(identity::trusted_beneficiaries),
             )
             .fallback(unknown_path)
             .layer(middleware::from_fn_with_state(
@@ -278,51 +252,6 @@ async fn echo_request_id(
         response.headers_mut().insert(header::CONTENT_TYPE, bare);
     }
     response
-}
-
-/// A route that answers every method with the documented 405 ErrorModel and `Allow: allow`, until
-/// the methods it serves are added to it.
-fn only_allowing(allow: &'static str) -> MethodRouter<Arc<StetBank>> {
-    refusing(
-        move |State(bank): State<Arc<StetBank>>, method: Method, uri: Uri| async move {
-            let error = ApiError::MethodNotAllowed {
-                method: method.to_string(),
-                allow,
-            };
-            error.render(uri.path(), bank.clock.now())
-        },
-    )
-}
-
-/// An API resource: `handler` serves `method` (named `allow`), every other method is the
-/// documented 405, except POST under the `post-allowed` fault, which the handler serves too.
-fn resource<H, T>(
-    method: MethodFilter,
-    allow: &'static str,
-    handler: H,
-    post_allowed: bool,
-) -> MethodRouter<Arc<StetBank>>
-where
-    H: Handler<T, Arc<StetBank>>,
-    T: 'static,
-{
-    let route = only_allowing(allow).on(method, handler.clone());
-    if post_allowed && allow != "POST" {
-        route.post(handler)
-    } else {
-        route
-    }
-}
-
-/// A PSU-facing page: `handler` serves GET and POST, every other method gets the 405 page.
-fn page<H, T>(handler: H) -> MethodRouter<Arc<StetBank>>
-where
-    H: Handler<T, Arc<StetBank>>,
-    T: 'static,
-{
-    refusing(html::method_not_allowed_page)
-        .get(handler.clone())
-        .post(handler)
 }
 
 /// Anything outside the documented paths.
