@@ -6,7 +6,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
 use serde_json::Value;
 
 use super::data::PROVIDERS;
@@ -19,8 +18,11 @@ use super::reply::{Answer, ApiError, ErrorClass};
 use super::{Bank, SaltEdgeBank};
 
 /// GET /trusted_beneficiaries.
-pub(super) async fn index(State(bank): State<Bank>, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.beneficiaries(&headers))
+pub(super) async fn index(
+    State(bank): State<Bank>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.beneficiaries(&headers)
 }
 
 /// GET /trusted_beneficiaries/:id.
@@ -28,8 +30,8 @@ pub(super) async fn show(
     State(bank): State<Bank>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    bank.finish(&headers, bank.beneficiary(&headers, &id))
+) -> Result<Answer, ApiError> {
+    bank.beneficiary(&headers, &id)
 }
 
 impl SaltEdgeBank {

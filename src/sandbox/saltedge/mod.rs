@@ -23,8 +23,9 @@ mod tests;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Request, State};
+use axum::http::{Method, Uri};
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::MethodRouter;
 
@@ -34,7 +35,7 @@ use crate::sandbox::{Clock, FaultSet};
 
 use self::apps::Application;
 use self::faults::CLIENT_REQUEST_ID_NOT_ECHOED;
-use self::reply::{Answer, ApiError, ErrorClass};
+use self::reply::{ApiError, ErrorClass, Unrendered};
 use self::sessions::SessionStore;
 use self::tokens::TokenStore;
 
@@ -113,15 +114,22 @@ impl SaltEdgeBank {
                 not_served().get(providers::templates),
             )
             .fallback(unknown_path)
+            .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .with_state(Arc::clone(self))
     }
+}
 
-    /// The answer to a request: `data` and `meta`, or the error class; the request's
-    /// Client-Request-Id goes into `meta` either way.
-    fn finish(&self, headers: &HeaderMap, outcome: Result<Answer, ApiError>) -> Response {
-        let id = gate::header(headers, "client-request-id")
-            .filter(|_| !self.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED));
-        reply::render(outcome, id, self.clock.now())
+/// The bank's one conversion of answers and refusals: a handler's [`reply::Answer`] or
+/// [`ApiError`] leaves it unrendered ([`Unrendered`]), and this renders it: `data` and `meta`, or
+/// the error class, with the request's Client-Request-Id in `meta` and the bank's time.
+async fn finish(State(bank): State<Bank>, request: Request, next: Next) -> Response {
+    let id = gate::header(request.headers(), "client-request-id")
+        .filter(|_| !bank.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED))
+        .map(str::to_string);
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<Unrendered>() {
+        Some(Unrendered(outcome)) => reply::render(outcome, id.as_deref(), bank.clock.now()),
+        None => response,
     }
 }
 
@@ -131,25 +139,17 @@ fn not_served() -> MethodRouter<Bank> {
 }
 
 /// A method the endpoint does not serve: RouteNotFound, as for a path it does not have.
-async fn method_not_allowed(
-    State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let error = ApiError::new(
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::new(
         ErrorClass::RouteNotFound,
         format!("this endpoint does not serve {method}"),
-    );
-    bank.finish(&headers, Err(error))
+    )
 }
 
 /// Anything outside the documented paths.
-async fn unknown_path(State(bank): State<Bank>, headers: HeaderMap, uri: Uri) -> Response {
-    bank.finish(
-        &headers,
-        Err(ApiError::new(
-            ErrorClass::RouteNotFound,
-            format!("no endpoint at {}", uri.path()),
-        )),
+async fn unknown_path(uri: Uri) -> ApiError {
+    ApiError::new(
+        ErrorClass::RouteNotFound,
+        format!("no endpoint at {}", uri.path()),
     )
 }

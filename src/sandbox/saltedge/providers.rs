@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::data::PROVIDERS;
@@ -25,8 +24,12 @@ const DEFAULT_PER_PAGE: u64 = 20;
 const MAX_PER_PAGE: u64 = 1000;
 
 /// GET /providers.
-pub(super) async fn index(State(bank): State<Bank>, uri: Uri, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.providers(&headers, &uri))
+pub(super) async fn index(
+    State(bank): State<Bank>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.providers(&headers, &uri)
 }
 
 /// GET /providers/:provider_code/templates.
@@ -34,8 +37,8 @@ pub(super) async fn templates(
     State(bank): State<Bank>,
     Path(code): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    bank.finish(&headers, bank.templates(&headers, &code))
+) -> Result<Answer, ApiError> {
+    bank.templates(&headers, &code)
 }
 
 /// An integer query parameter: `default` when absent, an error when not an integer or below `min`.

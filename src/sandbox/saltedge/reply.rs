@@ -7,7 +7,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
@@ -99,7 +99,7 @@ impl ErrorClass {
 }
 
 /// Why the bank refuses a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{}: {message}", self.class_name())]
 pub(super) struct ApiError {
     pub class: ErrorClass,
@@ -142,7 +142,7 @@ impl ApiError {
 }
 
 /// A successful answer: its `data` and the endpoint's own `meta` members (`next_id`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Answer {
     pub data: Value,
     pub meta: Map<String, Value>,
@@ -154,6 +154,33 @@ impl Answer {
             data,
             meta: Map::new(),
         }
+    }
+}
+
+/// A handler's outcome on its way to the bank's `finish` middleware, the one place that renders
+/// it (it needs the request's Client-Request-Id and the bank's clock, which a handler's answer does
+/// not carry). A response still holding one was never rendered: it is a 500 with no body.
+#[derive(Clone, Debug)]
+pub(super) struct Unrendered(pub Result<Answer, ApiError>);
+
+impl Unrendered {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        Unrendered(Ok(self)).into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        Unrendered(Err(self)).into_response()
     }
 }
 

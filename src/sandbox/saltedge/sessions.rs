@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
@@ -198,8 +197,8 @@ pub(super) async fn show(
     State(bank): State<Bank>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    bank.finish(&headers, bank.show_session(&headers, &secret))
+) -> Result<Answer, ApiError> {
+    bank.show_session(&headers, &secret)
 }
 
 /// PUT /sessions/:secret.
@@ -207,8 +206,8 @@ pub(super) async fn confirm(
     State(bank): State<Bank>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    bank.finish(&headers, bank.confirm_session(&headers, &secret))
+) -> Result<Answer, ApiError> {
+    bank.confirm_session(&headers, &secret)
 }
 
 /// DELETE /sessions/:secret.
@@ -216,8 +215,8 @@ pub(super) async fn destroy(
     State(bank): State<Bank>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    bank.finish(&headers, bank.destroy_session(&headers, &secret))
+) -> Result<Answer, ApiError> {
+    bank.destroy_session(&headers, &secret)
 }
 
 impl SaltEdgeBank {

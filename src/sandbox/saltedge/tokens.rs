@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
@@ -65,23 +64,32 @@ impl TokenStore {
 }
 
 /// GET /tokens.
-pub(super) async fn show(State(bank): State<Bank>, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.show_token(&headers))
+pub(super) async fn show(State(bank): State<Bank>, headers: HeaderMap) -> Result<Answer, ApiError> {
+    bank.show_token(&headers)
 }
 
 /// DELETE /tokens.
-pub(super) async fn revoke(State(bank): State<Bank>, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.revoke_token(&headers))
+pub(super) async fn revoke(
+    State(bank): State<Bank>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.revoke_token(&headers)
 }
 
 /// POST /tokens/remote.
-pub(super) async fn remote(State(bank): State<Bank>, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.remote(&headers))
+pub(super) async fn remote(
+    State(bank): State<Bank>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.remote(&headers)
 }
 
 /// POST /tokens/reconnect.
-pub(super) async fn reconnect(State(bank): State<Bank>, headers: HeaderMap) -> Response {
-    bank.finish(&headers, bank.reconnect(&headers))
+pub(super) async fn reconnect(
+    State(bank): State<Bank>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.reconnect(&headers)
 }
 
 impl SaltEdgeBank {
