@@ -34,9 +34,11 @@ struct Shown {
 }
 
 /// `GET /accounts`.
-pub(super) async fn list(State(bank): State<Arc<StetBank>>, parts: Parts) -> Response {
-    let outcome = bank.list_accounts(&parts);
-    bank.finish(&parts, outcome)
+pub(super) async fn list(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    bank.list_accounts(&parts)
 }
 
 /// `GET /accounts/{id}/balances`.
@@ -44,10 +46,9 @@ pub(super) async fn balances(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id);
-    let outcome = bank.balance_report(&parts, id.as_deref());
-    bank.finish(&parts, outcome)
+    bank.balance_report(&parts, id.as_deref())
 }
 
 impl StetBank {

@@ -100,9 +100,12 @@ struct AccountRef {
 }
 
 /// `PUT /consents`.
-pub(super) async fn put(State(bank): State<Arc<StetBank>>, parts: Parts, body: Bytes) -> Response {
-    let outcome = bank.forward_consent(&parts, &body);
-    bank.finish(&parts, outcome)
+pub(super) async fn put(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    bank.forward_consent(&parts, &body)
 }
 
 impl StetBank {

@@ -47,9 +47,8 @@ pub(super) async fn confirm(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
     body: Bytes,
-) -> Response {
-    let outcome = bank.funds_confirmation(&parts, &body);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.funds_confirmation(&parts, &body)
 }
 
 /// The amount in cents of an EUR amount, or why it is not one.

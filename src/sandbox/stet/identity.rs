@@ -18,18 +18,19 @@ use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, StetBank};
 
 /// `GET /end-user-identity`.
-pub(super) async fn end_user_identity(State(bank): State<Arc<StetBank>>, parts: Parts) -> Response {
-    let outcome = bank.identity(&parts);
-    bank.finish(&parts, outcome)
+pub(super) async fn end_user_identity(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    bank.identity(&parts)
 }
 
 /// `GET /trusted-beneficiaries`.
 pub(super) async fn trusted_beneficiaries(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
-) -> Response {
-    let outcome = bank.beneficiaries(&parts);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.beneficiaries(&parts)
 }
 
 impl StetBank {

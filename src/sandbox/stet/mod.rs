@@ -39,7 +39,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -53,7 +52,7 @@ use self::data::{Ledger, PERSONAS};
 use self::oauth::OAuthStore;
 use self::payments::PaymentStore;
 use self::ratelimit::RateLimiter;
-use self::reply::ApiError;
+use self::reply::{ApiError, Unrendered};
 use self::routes::{Resources, only_allowing, page};
 use crate::tls::pki::{public_key_der, sha256_fingerprint};
 
@@ -203,6 +202,7 @@ impl StetBank {
                 Arc::clone(self),
                 signature::guard_api,
             ))
+            .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .layer(middleware::from_fn_with_state(
                 Arc::clone(self),
                 echo_request_id,
@@ -221,10 +221,17 @@ impl StetBank {
     pub fn issue_expired_token(&self, persona: &str) -> Option<String> {
         data::persona(persona).map(|p| self.expired_token(p))
     }
+}
 
-    /// The answer to a request: the handler's response, or its error as an ErrorModel.
-    fn finish(&self, parts: &Parts, outcome: Result<Response, ApiError>) -> Response {
-        outcome.unwrap_or_else(|error| error.render(parts.uri.path(), self.clock.now()))
+/// The bank's one conversion of refusals: an [`ApiError`] a handler, a route or the signature gate
+/// answers leaves the refusal unrendered ([`Unrendered`]), and this renders it as an ErrorModel
+/// about the request's path, stamped with the bank's clock.
+async fn finish(State(bank): State<Arc<StetBank>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<Unrendered>() {
+        Some(Unrendered(error)) => error.render(&path, bank.clock.now()),
+        None => response,
     }
 }
 
@@ -255,7 +262,6 @@ async fn echo_request_id(
 }
 
 /// Anything outside the documented paths.
-async fn unknown_path(State(bank): State<Arc<StetBank>>, uri: Uri) -> Response {
+async fn unknown_path(uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no resource at {}", uri.path()))
-        .render(uri.path(), bank.clock.now())
 }

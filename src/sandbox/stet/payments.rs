@@ -109,9 +109,8 @@ pub(super) async fn create(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
     body: Bytes,
-) -> Response {
-    let outcome = bank.create_payment(&parts, &body);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.create_payment(&parts, &body)
 }
 
 /// `GET /payment-requests/{id}`.
@@ -119,10 +118,9 @@ pub(super) async fn retrieve(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id).unwrap_or_default();
-    let outcome = bank.retrieve_payment(&parts, &id);
-    bank.finish(&parts, outcome)
+    bank.retrieve_payment(&parts, &id)
 }
 
 /// `POST /payment-requests/{id}/o-confirmation`.
@@ -131,10 +129,9 @@ pub(super) async fn confirm(
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id).unwrap_or_default();
-    let outcome = bank.confirm_payment(&parts, &id, &body);
-    bank.finish(&parts, outcome)
+    bank.confirm_payment(&parts, &id, &body)
 }
 
 fn payment_href(id: &str) -> String {

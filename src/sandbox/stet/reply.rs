@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ pub(super) const HAL_JSON: &str = "application/hal+json; charset=utf-8";
 pub(super) const OAUTH_JSON: &str = "application/json; charset=utf-8";
 
 /// Why the bank refuses a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub(super) enum ApiError {
     #[error("method {method} is not allowed on this resource")]
     MethodNotAllowed { method: String, allow: &'static str },
@@ -118,6 +118,21 @@ impl ApiError {
                 HeaderValue::from_static(challenge),
             );
         }
+        response
+    }
+}
+
+/// A refusal on its way to the bank's `finish` middleware, the one place that renders it (the
+/// ErrorModel names the request's path and the bank's time, which a handler's error does not
+/// carry). A response still holding one was never rendered: it is a 500 with no body.
+#[derive(Clone, Debug)]
+pub(super) struct Unrendered(pub ApiError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        response.extensions_mut().insert(Unrendered(self));
         response
     }
 }

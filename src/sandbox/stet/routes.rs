@@ -7,9 +7,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
 use axum::handler::Handler;
-use axum::http::{Method, Uri};
+use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter};
 
 use super::StetBank;
@@ -22,15 +21,12 @@ type Route = MethodRouter<Arc<StetBank>>;
 /// A route that answers every method with the documented 405 ErrorModel and `Allow: allow`, until
 /// the methods it serves are added to it.
 pub(super) fn only_allowing(allow: &'static str) -> Route {
-    refusing(
-        move |State(bank): State<Arc<StetBank>>, method: Method, uri: Uri| async move {
-            let error = ApiError::MethodNotAllowed {
-                method: method.to_string(),
-                allow,
-            };
-            error.render(uri.path(), bank.clock.now())
-        },
-    )
+    refusing(move |method: Method| async move {
+        ApiError::MethodNotAllowed {
+            method: method.to_string(),
+            allow,
+        }
+    })
 }
 
 /// A PSU-facing page: `handler` serves GET and POST, every other method gets the 405 page.

@@ -63,10 +63,9 @@ pub(super) async fn history(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id);
-    let outcome = bank.transactions(&parts, id.as_deref());
-    bank.finish(&parts, outcome)
+    bank.transactions(&parts, id.as_deref())
 }
 
 impl StetBank {
