@@ -30,12 +30,12 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 
 use crate::auth::jose::JoseError;
-use crate::sandbox::kit::refusing;
+use crate::sandbox::kit::{deferred, refusing};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::apps::Application;
 use self::faults::CLIENT_REQUEST_ID_NOT_ECHOED;
-use self::reply::{ApiError, ErrorClass, Unrendered};
+use self::reply::{ApiError, ErrorClass, Outcome};
 use self::sessions::SessionStore;
 use self::tokens::TokenStore;
 
@@ -120,15 +120,15 @@ impl SaltEdgeBank {
 }
 
 /// The bank's one conversion of answers and refusals: a handler's [`reply::Answer`] or
-/// [`ApiError`] leaves it unrendered ([`Unrendered`]), and this renders it: `data` and `meta`, or
-/// the error class, with the request's Client-Request-Id in `meta` and the bank's time.
+/// [`ApiError`] is deferred to here ([`deferred`]) and rendered: `data` and `meta`, or the error
+/// class, with the request's Client-Request-Id in `meta` and the bank's time.
 async fn finish(State(bank): State<Bank>, request: Request, next: Next) -> Response {
     let id = gate::header(request.headers(), "client-request-id")
         .filter(|_| !bank.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED))
         .map(str::to_string);
     let mut response = next.run(request).await;
-    match response.extensions_mut().remove::<Unrendered>() {
-        Some(Unrendered(outcome)) => reply::render(outcome, id.as_deref(), bank.clock.now()),
+    match deferred::take::<Outcome>(&mut response) {
+        Some(outcome) => reply::render(outcome, id.as_deref(), bank.clock.now()),
         None => response,
     }
 }

@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::sandbox::kit::deferred;
+
 /// The media type of every answer.
 const JSON: &str = "application/json; charset=utf-8";
 
@@ -157,36 +159,25 @@ impl Answer {
     }
 }
 
-/// A handler's outcome on its way to the bank's `finish` middleware, the one place that renders
-/// it (it needs the request's Client-Request-Id and the bank's clock, which a handler's answer does
-/// not carry). A response still holding one was never rendered: it is a 500 with no body.
-#[derive(Clone, Debug)]
-pub(super) struct Unrendered(pub Result<Answer, ApiError>);
-
-impl Unrendered {
-    fn into_response(self) -> Response {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        response.extensions_mut().insert(self);
-        response
-    }
-}
+/// What a handler answers, on its way to the bank's `finish` middleware: the one place that renders
+/// it, since `meta` holds the request's Client-Request-Id and the bank's time ([`deferred`]).
+pub(super) type Outcome = Result<Answer, ApiError>;
 
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
-        Unrendered(Ok(self)).into_response()
+        deferred::defer::<Outcome>(Ok(self))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        Unrendered(Err(self)).into_response()
+        deferred::defer::<Outcome>(Err(self))
     }
 }
 
 /// The response to `outcome`; `client_request_id` goes into `meta` when given, with the bank's `now`.
 pub(super) fn render(
-    outcome: Result<Answer, ApiError>,
+    outcome: Outcome,
     client_request_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Response {

@@ -43,6 +43,7 @@ use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
+use crate::sandbox::kit::deferred;
 use crate::sandbox::kit::random;
 use crate::sandbox::{Clock, FaultSet};
 
@@ -52,7 +53,7 @@ use self::data::{Ledger, PERSONAS};
 use self::oauth::OAuthStore;
 use self::payments::PaymentStore;
 use self::ratelimit::RateLimiter;
-use self::reply::{ApiError, Unrendered};
+use self::reply::ApiError;
 use self::routes::{Resources, only_allowing, page};
 use crate::tls::pki::{public_key_der, sha256_fingerprint};
 
@@ -223,14 +224,14 @@ impl StetBank {
     }
 }
 
-/// The bank's one conversion of refusals: an [`ApiError`] a handler, a route or the signature gate
-/// answers leaves the refusal unrendered ([`Unrendered`]), and this renders it as an ErrorModel
-/// about the request's path, stamped with the bank's clock.
+/// The bank's one conversion of refusals: an [`ApiError`] that a handler, a route or the signature
+/// gate answers is deferred to here ([`deferred`]) and rendered as an ErrorModel about the
+/// request's path, stamped with the bank's clock.
 async fn finish(State(bank): State<Arc<StetBank>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
-    match response.extensions_mut().remove::<Unrendered>() {
-        Some(Unrendered(error)) => error.render(&path, bank.clock.now()),
+    match deferred::take::<ApiError>(&mut response) {
+        Some(error) => error.render(&path, bank.clock.now()),
         None => response,
     }
 }

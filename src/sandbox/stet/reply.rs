@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::mtls::ClientError;
 use super::signature::SignatureError;
+use crate::sandbox::kit::deferred;
 
 /// The media type of every JSON answer of the AIS API.
 pub(super) const HAL_JSON: &str = "application/hal+json; charset=utf-8";
@@ -122,18 +123,11 @@ impl ApiError {
     }
 }
 
-/// A refusal on its way to the bank's `finish` middleware, the one place that renders it (the
-/// ErrorModel names the request's path and the bank's time, which a handler's error does not
-/// carry). A response still holding one was never rendered: it is a 500 with no body.
-#[derive(Clone, Debug)]
-pub(super) struct Unrendered(pub ApiError);
-
+/// A refusal is rendered by the bank's `finish` middleware, the one place that knows what the
+/// ErrorModel names besides the error: the request's path and the bank's time ([`deferred`]).
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        response.extensions_mut().insert(Unrendered(self));
-        response
+        deferred::defer(self)
     }
 }
 
