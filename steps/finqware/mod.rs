@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire, serve_with_test_pki};
+use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire};
 use crate::sandbox::finqware::{self as bank, FinqwareBank};
+use crate::sandbox::kit;
 use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Login, Secret, Target, TargetError};
 use crate::world::{Failure, ObWorld};
@@ -51,28 +52,22 @@ impl Family for Finqware {
         Box::pin(async move {
             let clock = Clock::system();
             let bank = FinqwareBank::new(faults, clock.clone());
-            let (server, ca_pem) = serve_with_test_pki(bank.router(), listen).await?;
-            let mut target = base;
-            target.base_url = server.base_url();
-            target.tls.ca_pem = Some(ca_pem.clone().into_bytes());
-            let tenant = target
+            let router = bank.router();
+            let tls = kit::Tls::TestPki;
+            let mut started = kit::start(bank, router, clock, base, listen, tls).await?;
+            let tenant = started
+                .target
                 .personas
                 .entry(settings::TENANT.to_string())
                 .or_default();
             if tenant.login.is_none() {
-                let (client_id, app_key) = bank.tenant_credentials();
+                let (client_id, app_key) = started.bank.tenant_credentials();
                 tenant.login = Some(Login {
                     username: client_id,
                     password: Secret::new(app_key),
                 });
             }
-            Ok(EmbeddedBank {
-                target,
-                ca_pem,
-                server,
-                clock: Some(clock),
-                state: bank as Arc<dyn std::any::Any + Send + Sync>,
-            })
+            Ok(started.into_embedded())
         })
     }
 

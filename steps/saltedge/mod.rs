@@ -25,7 +25,8 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire, serve_with_test_pki};
+use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire};
+use crate::sandbox::kit;
 use crate::sandbox::saltedge::{self as bank, AppCredentials, SaltEdgeBank};
 use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Target, TargetError};
@@ -67,10 +68,10 @@ impl Family for SaltEdge {
                     family: "saltedge",
                     reason: e.to_string(),
                 })?;
-            let (server, ca_pem) = serve_with_test_pki(bank.router(), listen).await?;
-            let mut target = base;
-            target.base_url = server.base_url();
-            target.tls.ca_pem = Some(ca_pem.clone().into_bytes());
+            let router = bank.router();
+            let tls = kit::Tls::TestPki;
+            let mut started = kit::start(bank, router, clock, base, listen, tls).await?;
+            let target = &mut started.target;
             target.settings = Some(embedded_settings(
                 target.settings.take(),
                 &apps.main,
@@ -80,13 +81,7 @@ impl Family for SaltEdge {
             // file's own text must not shadow them.
             target.text = None;
             target.declare_if_unset(bank::CAPABILITIES);
-            Ok(EmbeddedBank {
-                target,
-                ca_pem,
-                server,
-                clock: Some(clock),
-                state: bank as Arc<dyn std::any::Any + Send + Sync>,
-            })
+            Ok(started.into_embedded())
         })
     }
 

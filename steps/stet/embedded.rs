@@ -6,13 +6,14 @@
 //! once per process, at the first start: RSA keys are the slow part of a run.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::SANDBOX_CLIENT_ID;
 use crate::auth::oauth::DEFAULT_REDIRECT_URI;
 use crate::family::{EmbeddedBank, EmbeddedError};
+use crate::sandbox::kit::{self, Locked, Tls};
 use crate::sandbox::stet::{self as bank, RegisteredTpp, StetBank};
-use crate::sandbox::{Clock, FaultSet, serve_mtls};
+use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Login, OAuth, Secret, Target};
 use crate::tls::pki::{Certified, PkiError, TestCa, sha256_fingerprint};
 
@@ -24,10 +25,10 @@ struct StetPki {
     qseal: Certified,
 }
 
-static PKI: Mutex<Option<Arc<StetPki>>> = Mutex::new(None);
+static PKI: Locked<Option<Arc<StetPki>>> = Locked::new(None);
 
 fn pki() -> Result<Arc<StetPki>, PkiError> {
-    let mut slot = PKI.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut slot = PKI.lock();
     if let Some(pki) = slot.as_ref() {
         return Ok(pki.clone());
     }
@@ -62,17 +63,13 @@ pub async fn start(
             redirect_uri: DEFAULT_REDIRECT_URI.to_string(),
         }),
     );
-    let server = serve_mtls(
-        listen,
-        &pki.server,
-        bank.router(),
-        pki.ca.cert.cert_der.clone(),
-    )
-    .await?;
-    let ca_pem = pki.ca.cert.cert_pem.clone();
-    let mut target = base;
-    target.base_url = server.base_url();
-    target.tls.ca_pem = Some(ca_pem.clone().into_bytes());
+    let tls = Tls::Mutual {
+        ca: &pki.ca,
+        server: &pki.server,
+    };
+    let router = bank.router();
+    let mut started = kit::start(bank, router, clock, base, listen, tls).await?;
+    let (bank, target) = (&started.bank, &mut started.target);
     target
         .tls
         .identity_pem
@@ -104,11 +101,5 @@ pub async fn start(
         }
     }
     target.declare_if_unset(bank::CAPABILITIES);
-    Ok(EmbeddedBank {
-        target,
-        ca_pem,
-        server,
-        clock: Some(clock),
-        state: bank as Arc<dyn std::any::Any + Send + Sync>,
-    })
+    Ok(started.into_embedded())
 }

@@ -19,16 +19,13 @@ mod upload;
 #[cfg(test)]
 mod tests;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, MutexGuard};
 
 use axum::Router;
 use axum::http::Uri;
-use axum::response::Response;
 use axum::routing::post;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::Rng;
 
+use crate::sandbox::kit::{Locked, random};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::reply::ApiError;
@@ -64,7 +61,7 @@ pub struct FinqwareBank {
     faults: FaultSet,
     clock: Clock,
     tenant: Tenant,
-    store: Mutex<Store>,
+    store: Locked<Store>,
 }
 
 impl FinqwareBank {
@@ -75,10 +72,10 @@ impl FinqwareBank {
             clock,
             tenant: Tenant {
                 client_id: catalog::SANDBOX_CLIENT_ID.to_string(),
-                app_key: random_token(32),
+                app_key: random::token(32),
                 skills: catalog::SANDBOX_TENANT_SKILLS,
             },
-            store: Mutex::new(Store::default()),
+            store: Locked::new(Store::default()),
         })
     }
 
@@ -104,21 +101,16 @@ impl FinqwareBank {
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        self.store.lock()
     }
 }
 
-/// `bytes` random bytes, base64url: client_app_keys and nonces.
-fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill(&mut buf[..]);
-    URL_SAFE_NO_PAD.encode(buf)
+/// A documented path with a method it does not serve (axum adds `Allow`).
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
-async fn method_not_allowed() -> Response {
-    ApiError::MethodNotAllowed.render()
-}
-
-async fn unknown_path(uri: Uri) -> Response {
-    ApiError::NotFound(uri.path().to_string()).render()
+/// Anything outside the documented paths.
+async fn unknown_path(uri: Uri) -> ApiError {
+    ApiError::NotFound(uri.path().to_string())
 }

@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 /// The media type of every answer.
@@ -105,7 +105,9 @@ pub(super) fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
-/// The answer to a request: the handler's, or its refusal.
-pub(super) fn finish(outcome: Result<Response, ApiError>) -> Response {
-    outcome.unwrap_or_else(|e| e.render())
+/// A refusal is an answer: handlers return `Result<Response, ApiError>` and use `?`.
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.render()
+    }
 }

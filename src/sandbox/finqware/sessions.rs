@@ -25,7 +25,7 @@ use super::faults::{
     SESSION_STATUS_WRONG, STEP_ID_MISSING, UNKNOWN_CLIENT_ID_ACCEPTED, UNKNOWN_SKILL_ACCEPTED,
     UNREGISTERED_SKILL_ACCEPTED, WRONG_APP_KEY_ACCEPTED,
 };
-use super::reply::{ApiError, finish, json_response};
+use super::reply::{ApiError, json_response};
 use super::upload::Upload;
 
 /// "Currently the nonce expires in 30 minutes."
@@ -83,7 +83,7 @@ pub(super) struct Store {
 
 impl Store {
     fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
-        let nonce = super::random_token(48);
+        let nonce = crate::sandbox::kit::random::token(48);
         self.nonces.insert(
             nonce.clone(),
             Nonce {
@@ -152,16 +152,19 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
 }
 
-pub(super) async fn create(State(bank): State<Arc<FinqwareBank>>, body: Bytes) -> Response {
-    finish(bank.create_session(&body))
+pub(super) async fn create(
+    State(bank): State<Arc<FinqwareBank>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    bank.create_session(&body)
 }
 
 pub(super) async fn submit(
     State(bank): State<Arc<FinqwareBank>>,
     Path(session_id): Path<String>,
     body: Bytes,
-) -> Response {
-    finish(bank.submit_step(&session_id, &body))
+) -> Result<Response, ApiError> {
+    bank.submit_step(&session_id, &body)
 }
 
 impl FinqwareBank {

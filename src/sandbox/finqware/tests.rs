@@ -12,13 +12,13 @@ mod snapshots;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{API_PREFIX, FAULTS, FinqwareBank};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 const SINGLE: &str = "xyz_aisp_sbx_#1.0";
 const MULTI: &str = "xyz_sbx_#3.0";
@@ -31,29 +31,6 @@ struct Env {
     clock: Clock,
 }
 
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// A string member of the JSON body.
-    fn text(&self, member: &str) -> Option<String> {
-        self.json()[member].as_str().map(str::to_string)
-    }
-
-    fn code(&self) -> u16 {
-        self.status.as_u16()
-    }
-}
-
 /// A session the tests walk: its id and the nonce to present next.
 #[derive(Clone, Debug)]
 struct Walk {
@@ -61,15 +38,8 @@ struct Walk {
     nonce: String,
 }
 
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the Finqware bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         let clock = Clock::system();
@@ -81,7 +51,9 @@ impl Env {
             clock,
         }
     }
+}
 
+impl Env {
     fn client_id(&self) -> String {
         self.bank.tenant_credentials().0
     }
@@ -91,18 +63,7 @@ impl Env {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply { status, body }
+        harness::send(&self.router, request).await
     }
 
     async fn post_json(&self, path: &str, body: &Value) -> Reply {

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::FinqwareBank;
 use super::faults::{UPLOAD_LOST, UPLOAD_TO_UNKNOWN_STEP_ACCEPTED};
-use super::reply::{ApiError, finish, json_response};
+use super::reply::{ApiError, json_response};
 
 /// A file the bank keeps for a step.
 #[derive(Clone, Debug)]
@@ -42,8 +42,8 @@ pub(super) async fn upload(
     Path(step_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    finish(bank.receive_upload(&step_id, &headers, &body))
+) -> Result<Response, ApiError> {
+    bank.receive_upload(&step_id, &headers, &body)
 }
 
 impl FinqwareBank {

@@ -9,13 +9,11 @@
 
 use std::sync::OnceLock;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::DecodingKey;
-use rand::Rng;
 
 use super::data::ALL_SCOPES;
 use crate::auth::jose::{JoseError, RsaKeyPem};
+use crate::sandbox::kit::random;
 use crate::target::Secret;
 
 /// An application as the bank stores it.
@@ -65,20 +63,13 @@ fn key_pairs() -> Result<&'static (RsaKeyPem, RsaKeyPem), JoseError> {
     .map_err(|e| JoseError::Generate(e.clone()))
 }
 
-/// A random identifier in the document's style (`6mWl9hbxoN3rg_nX4804tw`).
-pub(super) fn random_id(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill(&mut buf[..]);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
 /// Registers the two applications: what the bank keeps, and what the target gets.
 pub(super) fn register() -> Result<(Vec<Application>, EmbeddedApps), JoseError> {
     let (main_keys, other_keys) = key_pairs()?;
     let make = |keys: &RsaKeyPem, permissions: bool| -> Result<_, JoseError> {
         let app = Application {
-            app_id: random_id(16),
-            app_secret: random_id(16),
+            app_id: random::token(16),
+            app_secret: random::token(16),
             public_key: DecodingKey::from_rsa_pem(keys.public_pem.as_bytes())
                 .map_err(JoseError::Key)?,
             scopes: ALL_SCOPES,

@@ -5,8 +5,7 @@
 //! customer only. This file must never change a token or a session.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method};
-use axum::response::Response;
+use axum::http::HeaderMap;
 use serde_json::Value;
 
 use super::data::PROVIDERS;
@@ -16,33 +15,23 @@ use super::faults::{
 };
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass};
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
 
 /// GET /trusted_beneficiaries.
 pub(super) async fn index(
     State(bank): State<Bank>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.beneficiaries(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.beneficiaries(&headers)
 }
 
 /// GET /trusted_beneficiaries/:id.
 pub(super) async fn show(
     State(bank): State<Bank>,
     Path(id): Path<String>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.beneficiary(&headers, &id),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.beneficiary(&headers, &id)
 }
 
 impl SaltEdgeBank {

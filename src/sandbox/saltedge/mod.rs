@@ -23,17 +23,19 @@ mod tests;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Request, State};
+use axum::http::{Method, Uri};
+use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::any;
+use axum::routing::MethodRouter;
 
 use crate::auth::jose::JoseError;
+use crate::sandbox::kit::{deferred, refusing};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::apps::Application;
 use self::faults::CLIENT_REQUEST_ID_NOT_ECHOED;
-use self::reply::{Answer, ApiError, ErrorClass};
+use self::reply::{ApiError, ErrorClass, Outcome};
 use self::sessions::SessionStore;
 use self::tokens::TokenStore;
 
@@ -82,35 +84,62 @@ impl SaltEdgeBank {
     pub fn router(self: &Arc<Self>) -> Router {
         let api = |path: &str| format!("{API_PREFIX}{path}");
         Router::new()
-            .route(&api("/tokens"), any(tokens::tokens))
-            .route(&api("/tokens/remote"), any(tokens::remote))
-            .route(&api("/tokens/reconnect"), any(tokens::reconnect))
-            .route(&api("/sessions/{secret}"), any(sessions::session))
-            .route(&api("/trusted_beneficiaries"), any(beneficiaries::index))
+            .route(
+                &api("/tokens"),
+                not_served().get(tokens::show).delete(tokens::revoke),
+            )
+            .route(&api("/tokens/remote"), not_served().post(tokens::remote))
+            .route(
+                &api("/tokens/reconnect"),
+                not_served().post(tokens::reconnect),
+            )
+            .route(
+                &api("/sessions/{secret}"),
+                not_served()
+                    .get(sessions::show)
+                    .put(sessions::confirm)
+                    .delete(sessions::destroy),
+            )
+            .route(
+                &api("/trusted_beneficiaries"),
+                not_served().get(beneficiaries::index),
+            )
             .route(
                 &api("/trusted_beneficiaries/{id}"),
-                any(beneficiaries::show),
+                not_served().get(beneficiaries::show),
             )
-            .route(&api("/providers"), any(providers::index))
+            .route(&api("/providers"), not_served().get(providers::index))
             .route(
                 &api("/providers/{provider_code}/templates"),
-                any(providers::templates),
+                not_served().get(providers::templates),
             )
             .fallback(unknown_path)
+            .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .with_state(Arc::clone(self))
-    }
-
-    /// The answer to a request: `data` and `meta`, or the error class; the request's
-    /// Client-Request-Id goes into `meta` either way.
-    fn finish(&self, headers: &HeaderMap, outcome: Result<Answer, ApiError>) -> Response {
-        let id = gate::header(headers, "client-request-id")
-            .filter(|_| !self.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED));
-        reply::render(outcome, id, self.clock.now())
     }
 }
 
-/// A method the endpoint does not serve.
-fn method_not_allowed(method: &Method) -> ApiError {
+/// The bank's one conversion of answers and refusals: a handler's [`reply::Answer`] or
+/// [`ApiError`] is deferred to here ([`deferred`]) and rendered: `data` and `meta`, or the error
+/// class, with the request's Client-Request-Id in `meta` and the bank's time.
+async fn finish(State(bank): State<Bank>, request: Request, next: Next) -> Response {
+    let id = gate::header(request.headers(), "client-request-id")
+        .filter(|_| !bank.faults.has(CLIENT_REQUEST_ID_NOT_ECHOED))
+        .map(str::to_string);
+    let mut response = next.run(request).await;
+    match deferred::take::<Outcome>(&mut response) {
+        Some(outcome) => reply::render(outcome, id.as_deref(), bank.clock.now()),
+        None => response,
+    }
+}
+
+/// A route whose methods are added to it: every other method is [`method_not_allowed`].
+fn not_served() -> MethodRouter<Bank> {
+    refusing(method_not_allowed)
+}
+
+/// A method the endpoint does not serve: RouteNotFound, as for a path it does not have.
+async fn method_not_allowed(method: Method) -> ApiError {
     ApiError::new(
         ErrorClass::RouteNotFound,
         format!("this endpoint does not serve {method}"),
@@ -118,12 +147,9 @@ fn method_not_allowed(method: &Method) -> ApiError {
 }
 
 /// Anything outside the documented paths.
-async fn unknown_path(State(bank): State<Bank>, headers: HeaderMap, uri: Uri) -> Response {
-    bank.finish(
-        &headers,
-        Err(ApiError::new(
-            ErrorClass::RouteNotFound,
-            format!("no endpoint at {}", uri.path()),
-        )),
+async fn unknown_path(uri: Uri) -> ApiError {
+    ApiError::new(
+        ErrorClass::RouteNotFound,
+        format!("no endpoint at {}", uri.path()),
     )
 }

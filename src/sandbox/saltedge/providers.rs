@@ -7,8 +7,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
+use axum::http::{HeaderMap, Uri};
 use serde_json::{Map, Value};
 
 use super::data::PROVIDERS;
@@ -17,7 +16,7 @@ use super::faults::{
 };
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass};
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
 
 /// per_page when the request gives none.
 const DEFAULT_PER_PAGE: u64 = 20;
@@ -27,29 +26,19 @@ const MAX_PER_PAGE: u64 = 1000;
 /// GET /providers.
 pub(super) async fn index(
     State(bank): State<Bank>,
-    method: Method,
-    headers: HeaderMap,
     uri: Uri,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.providers(&headers, &uri),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.providers(&headers, &uri)
 }
 
 /// GET /providers/:provider_code/templates.
 pub(super) async fn templates(
     State(bank): State<Bank>,
     Path(code): Path<String>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.templates(&headers, &code),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.templates(&headers, &code)
 }
 
 /// An integer query parameter: `default` when absent, an error when not an integer or below `min`.

@@ -7,9 +7,11 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
+
+use crate::sandbox::kit::deferred;
 
 /// The media type of every answer.
 const JSON: &str = "application/json; charset=utf-8";
@@ -99,7 +101,7 @@ impl ErrorClass {
 }
 
 /// Why the bank refuses a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{}: {message}", self.class_name())]
 pub(super) struct ApiError {
     pub class: ErrorClass,
@@ -142,7 +144,7 @@ impl ApiError {
 }
 
 /// A successful answer: its `data` and the endpoint's own `meta` members (`next_id`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Answer {
     pub data: Value,
     pub meta: Map<String, Value>,
@@ -157,9 +159,25 @@ impl Answer {
     }
 }
 
+/// What a handler answers, on its way to the bank's `finish` middleware: the one place that renders
+/// it, since `meta` holds the request's Client-Request-Id and the bank's time ([`deferred`]).
+pub(super) type Outcome = Result<Answer, ApiError>;
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        deferred::defer::<Outcome>(Ok(self))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        deferred::defer::<Outcome>(Err(self))
+    }
+}
+
 /// The response to `outcome`; `client_request_id` goes into `meta` when given, with the bank's `now`.
 pub(super) fn render(
-    outcome: Result<Answer, ApiError>,
+    outcome: Outcome,
     client_request_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Response {

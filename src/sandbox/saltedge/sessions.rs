@@ -10,15 +10,12 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::apps::random_id;
 use super::data::{AuthorizationType, Field, Provider, fields_json};
 use super::faults::{
     CONFIRM_STALLS, DESTROY_KEEPS_SESSION_OPEN, INCOMPATIBLE_CREDENTIALS_AS_400,
@@ -28,7 +25,8 @@ use super::faults::{
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass, timestamp};
 use super::tokens::{Grant, expiry};
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
+use crate::sandbox::kit::{Locked, random};
 
 /// How long a session stays open on the bank's clock (the document gives no figure).
 pub const SESSION_LIFETIME_MINUTES: i64 = 10;
@@ -160,14 +158,14 @@ impl Session {
 /// Every session this bank opened, by secret.
 #[derive(Debug, Default)]
 pub(super) struct SessionStore {
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: Locked<HashMap<String, Session>>,
     next_id: AtomicU64,
 }
 
 impl SessionStore {
     /// Opens a session; returns its secret.
     pub(super) fn open(&self, opening: Opening, now: DateTime<Utc>) -> String {
-        let secret = random_id(15);
+        let secret = random::token(15);
         let stage = if opening.reconnect {
             Stage::WaitingMfa
         } else {
@@ -189,28 +187,36 @@ impl SessionStore {
             token: None,
             events: vec![(stage.status(), now)],
         };
-        self.sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(secret.clone(), session);
+        self.sessions.lock().insert(secret.clone(), session);
         secret
     }
 }
 
-/// GET, PUT and DELETE /sessions/:secret.
-pub(super) async fn session(
+/// GET /sessions/:secret.
+pub(super) async fn show(
     State(bank): State<Bank>,
     Path(secret): Path<String>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.show_session(&headers, &secret),
-        Method::PUT => bank.confirm_session(&headers, &secret),
-        Method::DELETE => bank.destroy_session(&headers, &secret),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.show_session(&headers, &secret)
+}
+
+/// PUT /sessions/:secret.
+pub(super) async fn confirm(
+    State(bank): State<Bank>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.confirm_session(&headers, &secret)
+}
+
+/// DELETE /sessions/:secret.
+pub(super) async fn destroy(
+    State(bank): State<Bank>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    bank.destroy_session(&headers, &secret)
 }
 
 impl SaltEdgeBank {
@@ -329,11 +335,7 @@ impl SaltEdgeBank {
         secret: &str,
         f: impl FnOnce(&mut Session) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut sessions = self
-            .sessions
-            .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut sessions = self.sessions.sessions.lock();
         match sessions.get_mut(secret).filter(|s| s.app_id == app_id) {
             Some(session) => f(session),
             None => {

@@ -14,14 +14,14 @@ mod snapshots;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{API_PREFIX, AppCredentials, EmbeddedApps, FAULTS, SaltEdgeBank};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 /// One bank, its router and the applications' credentials.
 struct Env {
@@ -30,21 +30,13 @@ struct Env {
     apps: EmbeddedApps,
 }
 
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+/// What a Salt Edge error row is about.
+trait Row {
+    /// `[status, error_class]`, the pair every error row is about.
+    fn row(&self) -> Value;
 }
 
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// `[status, error_class]`, the pair every error row is about.
+impl Row for Reply {
     fn row(&self) -> Value {
         json!([self.status.as_u16(), self.json()["error_class"]])
     }
@@ -131,15 +123,8 @@ fn in_a_minute() -> i64 {
     chrono::Utc::now().timestamp() + 60
 }
 
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the Salt Edge bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         let clock = Clock::system();
@@ -151,7 +136,9 @@ impl Env {
             apps,
         }
     }
+}
 
+impl Env {
     async fn send(&self, call: Call) -> Reply {
         let app = call.app.as_ref().unwrap_or(&self.apps.main);
         let mut builder = Request::builder()
@@ -177,23 +164,7 @@ impl Env {
                 value.parse().expect("a header value"),
             );
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        harness::send(&self.router, request).await
     }
 
     /// POST /tokens/remote for demobank with these overrides of the document's example data.

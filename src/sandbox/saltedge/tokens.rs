@@ -7,15 +7,12 @@
 //! This file must never hold the token lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::apps::random_id;
 use super::data::{self, Provider};
 use super::faults::{
     ACCESS_DENIED_AS_403, CONSENT_PERIOD_UNBOUNDED, PROVIDER_NOT_FOUND_AS_400,
@@ -25,7 +22,8 @@ use super::faults::{
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass, timestamp};
 use super::sessions::Opening;
-use super::{Bank, SaltEdgeBank, method_not_allowed};
+use super::{Bank, SaltEdgeBank};
+use crate::sandbox::kit::{Locked, random};
 
 /// The longest consent a TPP may ask for, and the default.
 pub(super) const MAX_CONSENT_PERIOD_DAYS: i64 = 90;
@@ -43,78 +41,55 @@ pub(super) struct Grant {
 /// Every Access-Token this bank issued.
 #[derive(Debug, Default)]
 pub(super) struct TokenStore {
-    tokens: Mutex<HashMap<String, Grant>>,
+    tokens: Locked<HashMap<String, Grant>>,
 }
 
 impl TokenStore {
     /// Issues a token for `grant`.
     pub(super) fn issue(&self, grant: Grant) -> String {
-        let token = random_id(48);
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(token.clone(), grant);
+        let token = random::token(48);
+        self.tokens.lock().insert(token.clone(), grant);
         token
     }
 
     pub(super) fn lookup(&self, token: &str) -> Option<Grant> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(token)
-            .cloned()
+        self.tokens.lock().get(token).cloned()
     }
 
     fn revoke(&self, token: &str) {
-        if let Some(grant) = self
-            .tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(token)
-        {
+        if let Some(grant) = self.tokens.lock().get_mut(token) {
             grant.revoked = true;
         }
     }
 }
 
-/// GET and DELETE /tokens.
-pub(super) async fn tokens(
+/// GET /tokens.
+pub(super) async fn show(State(bank): State<Bank>, headers: HeaderMap) -> Result<Answer, ApiError> {
+    bank.show_token(&headers)
+}
+
+/// DELETE /tokens.
+pub(super) async fn revoke(
     State(bank): State<Bank>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::GET => bank.show_token(&headers),
-        Method::DELETE => bank.revoke_token(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.revoke_token(&headers)
 }
 
 /// POST /tokens/remote.
 pub(super) async fn remote(
     State(bank): State<Bank>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::POST => bank.remote(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.remote(&headers)
 }
 
 /// POST /tokens/reconnect.
 pub(super) async fn reconnect(
     State(bank): State<Bank>,
-    method: Method,
     headers: HeaderMap,
-) -> Response {
-    let outcome = match method {
-        Method::POST => bank.reconnect(&headers),
-        other => Err(method_not_allowed(&other)),
-    };
-    bank.finish(&headers, outcome)
+) -> Result<Answer, ApiError> {
+    bank.reconnect(&headers)
 }
 
 impl SaltEdgeBank {

@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Caller, Verb};
+use super::auth::Caller;
 use super::consent::Consent;
 use super::data::{self, Account, BIC, CURRENCY, PersonaData, amount_text};
 use super::faults::{
@@ -34,9 +34,11 @@ struct Shown {
 }
 
 /// `GET /accounts`.
-pub(super) async fn list(State(bank): State<Arc<StetBank>>, parts: Parts) -> Response {
-    let outcome = bank.list_accounts(&parts);
-    bank.finish(&parts, outcome)
+pub(super) async fn list(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    bank.list_accounts(&parts)
 }
 
 /// `GET /accounts/{id}/balances`.
@@ -44,15 +46,14 @@ pub(super) async fn balances(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id);
-    let outcome = bank.balance_report(&parts, id.as_deref());
-    bank.finish(&parts, outcome)
+    bank.balance_report(&parts, id.as_deref())
 }
 
 impl StetBank {
     fn list_accounts(&self, parts: &Parts) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Accounts, None)?;
         let consent = self
             .consents
@@ -161,7 +162,7 @@ impl StetBank {
     }
 
     fn balance_report(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Balances, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self

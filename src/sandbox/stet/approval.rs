@@ -39,7 +39,7 @@ pub(super) async fn approval(
     method: Method,
     params: Result<Form<ApprovalParams>, FormRejection>,
 ) -> Response {
-    let params = match page_params(&method, params, "Invalid request") {
+    let params = match page_params(params, "Invalid request") {
         Ok(params) => params,
         Err(refused) => return *refused,
     };

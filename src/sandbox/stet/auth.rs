@@ -1,27 +1,25 @@
-//! Access tokens of the STET bank and the gate every API call passes: method, signature, bearer
-//! token (issued, not revoked, not expired), Accept, then the scope the resource needs, in that order.
+//! Access tokens of the STET bank and the gate every API call passes once the router has checked its
+//! method: signature, bearer token (issued, not revoked, not expired), Accept, then the scope the
+//! resource needs, in that order.
 //!
 //! Tokens are random, stored with their PSU (none for a client-credentials token), scope, client,
 //! authorisation and expiry; nothing else is trusted. This file must never look at accounts,
 //! consents or payments, and never hold the token lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
 
 use super::StetBank;
 use super::data::PersonaData;
 use super::faults::{
-    ACCEPT_IGNORED, EXPIRED_TOKEN_ACCEPTED, POST_ALLOWED, REVOKE_KEEPS_ACCESS_TOKEN,
-    UNAUTHENTICATED_403, WRONG_SCOPE_ACCEPTED,
+    ACCEPT_IGNORED, EXPIRED_TOKEN_ACCEPTED, REVOKE_KEEPS_ACCESS_TOKEN, UNAUTHENTICATED_403,
+    WRONG_SCOPE_ACCEPTED,
 };
 use super::reply::ApiError;
+use crate::sandbox::kit::{Locked, random};
 
 /// How long an access token lives.
 pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 900;
@@ -79,77 +77,31 @@ pub(super) struct Caller {
 /// Every access token this bank issued.
 #[derive(Debug, Default)]
 pub(super) struct TokenStore {
-    tokens: Mutex<HashMap<String, Grant>>,
+    tokens: Locked<HashMap<String, Grant>>,
 }
 
 impl TokenStore {
     pub(super) fn issue(&self, grant: Grant) -> String {
-        let token = random_secret();
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(token.clone(), grant);
+        let token = random::token(SECRET_BYTES);
+        self.tokens.lock().insert(token.clone(), grant);
         token
     }
 
     pub(super) fn lookup(&self, token: &str) -> Option<Grant> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(token)
-            .cloned()
+        self.tokens.lock().get(token).cloned()
     }
 
     /// Forgets an access token (revocation of a token that belongs to no authorisation).
     pub(super) fn remove(&self, token: &str) {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(token);
+        self.tokens.lock().remove(token);
     }
 }
 
-/// 32 random bytes, base64url: every token, code and session id of the bank.
-pub(super) fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
+/// Random bytes in every token, code and session id of the bank (base64url, [`random::token`]).
+pub(super) const SECRET_BYTES: usize = 32;
 
-/// A random sandbox password.
-pub(super) fn random_password() -> String {
-    rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
-}
-
-/// The method an API resource serves.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Verb {
-    Get,
-    Put,
-    Post,
-}
-
-impl Verb {
-    fn method(self) -> Method {
-        match self {
-            Verb::Get => Method::GET,
-            Verb::Put => Method::PUT,
-            Verb::Post => Method::POST,
-        }
-    }
-
-    fn allow(self) -> &'static str {
-        match self {
-            Verb::Get => "GET",
-            Verb::Put => "PUT",
-            Verb::Post => "POST",
-        }
-    }
-}
+/// Letters and digits in a sandbox password ([`random::alphanumeric`]).
+pub(super) const PASSWORD_LENGTH: usize = 20;
 
 /// The token in `Authorization: Bearer <token>`, if the header has that shape.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -184,16 +136,9 @@ fn accepts_json(headers: &HeaderMap) -> bool {
 }
 
 impl StetBank {
-    /// Checks, in order, the method, the signature, the bearer token and Accept of an API call.
-    fn gate(&self, parts: &Parts, verb: Verb) -> Result<Grant, ApiError> {
-        let served = parts.method == verb.method()
-            || (parts.method == Method::POST && self.faults.has(POST_ALLOWED));
-        if !served {
-            return Err(ApiError::MethodNotAllowed {
-                method: parts.method.to_string(),
-                allow: verb.allow(),
-            });
-        }
+    /// Checks, in order, the signature, the bearer token and Accept of an API call (the router
+    /// already answered a method the resource does not serve).
+    fn gate(&self, parts: &Parts) -> Result<Grant, ApiError> {
         self.signature_checked(parts)?;
         let unauthenticated = |error| {
             if self.faults.has(UNAUTHENTICATED_403) {
@@ -224,8 +169,8 @@ impl StetBank {
     }
 
     /// The gate of an AIS call: [`Self::gate`], then the aisp scope and a PSU behind the token.
-    pub(super) fn admit(&self, parts: &Parts, verb: Verb) -> Result<Caller, ApiError> {
-        let grant = self.gate(parts, verb)?;
+    pub(super) fn admit(&self, parts: &Parts) -> Result<Caller, ApiError> {
+        let grant = self.gate(parts)?;
         if grant.scope != Scope::Aisp && !self.faults.has(WRONG_SCOPE_ACCEPTED) {
             return Err(ApiError::WrongScope);
         }
@@ -243,11 +188,10 @@ impl StetBank {
     pub(super) fn admit_scope(
         &self,
         parts: &Parts,
-        verb: Verb,
         scope: Scope,
         any_scope: bool,
     ) -> Result<Grant, ApiError> {
-        let grant = self.gate(parts, verb)?;
+        let grant = self.gate(parts)?;
         if grant.scope != scope && !any_scope {
             return Err(ApiError::WrongScope);
         }

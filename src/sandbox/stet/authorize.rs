@@ -59,7 +59,7 @@ pub(super) async fn authorize(
     method: Method,
     params: Result<Form<AuthorizeParams>, FormRejection>,
 ) -> Response {
-    let params = match page_params(&method, params, "Invalid authorization request") {
+    let params = match page_params(params, "Invalid authorization request") {
         Ok(params) => params,
         Err(refused) => return *refused,
     };
@@ -210,13 +210,6 @@ pub(super) async fn online_banking_login(
     method: Method,
     params: Result<Form<LoginParams>, FormRejection>,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
-        return page(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "Method not allowed",
-            &error_paragraph("use GET or POST"),
-        );
-    }
     let params = params.map(|Form(p)| p).unwrap_or_default();
     let session = params.fallback_token.clone().unwrap_or_default();
     let client = bank.oauth.fallback_client(&session, bank.clock.now());

@@ -5,7 +5,7 @@
 //! granted data looks, and must never hold the consent lock across an await.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,9 +15,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::StetBank;
-use super::auth::{Caller, Verb};
+use super::auth::Caller;
 use super::faults::{CONSENT_ANSWERS_200, CONSENT_MERGED, REVOCATION_IGNORED};
 use super::reply::{ApiError, empty};
+use crate::sandbox::kit::Locked;
 
 /// What a PSU allowed one AISP to see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,7 +54,7 @@ impl Consent {
 /// Consents by (persona name, client_id).
 #[derive(Debug, Default)]
 pub(super) struct ConsentStore {
-    consents: Mutex<HashMap<(&'static str, String), Consent>>,
+    consents: Locked<HashMap<(&'static str, String), Consent>>,
 }
 
 impl ConsentStore {
@@ -61,7 +62,6 @@ impl ConsentStore {
     pub fn current(&self, caller: &Caller) -> Option<Consent> {
         self.consents
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .get(&(caller.persona.name, caller.client_id.clone()))
             .cloned()
     }
@@ -69,7 +69,7 @@ impl ConsentStore {
     /// Records `newer`, replacing the prior consent (or not quite, under the consent faults).
     fn record(&self, caller: &Caller, newer: Consent, merge: bool, keep_on_revoke: bool) {
         let key = (caller.persona.name, caller.client_id.clone());
-        let mut consents = self.consents.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut consents = self.consents.lock();
         let next = match consents.get(&key) {
             Some(prior) if merge => prior.merged_with(newer),
             Some(prior) if keep_on_revoke && !newer.holds_accounts() => Consent {
@@ -100,14 +100,17 @@ struct AccountRef {
 }
 
 /// `PUT /consents`.
-pub(super) async fn put(State(bank): State<Arc<StetBank>>, parts: Parts, body: Bytes) -> Response {
-    let outcome = bank.forward_consent(&parts, &body);
-    bank.finish(&parts, outcome)
+pub(super) async fn put(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    bank.forward_consent(&parts, &body)
 }
 
 impl StetBank {
     fn forward_consent(&self, parts: &Parts, body: &[u8]) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Put)?;
+        let caller = self.admit(parts)?;
         let request: ConsentRequest = serde_json::from_slice(body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not a STET consent: {e}")))?;
         let held = |refs: Option<Vec<AccountRef>>| -> Result<BTreeSet<&'static str>, ApiError> {

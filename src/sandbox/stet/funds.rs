@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::{Scope, Verb};
+use super::auth::Scope;
 use super::data::{CURRENCY, amount_cents};
 use super::faults::{FUNDS_CONFIRMATION_ALWAYS_TRUE, FUNDS_CONFIRMATION_ANY_SCOPE};
 use super::reply::{ApiError, hal, link};
@@ -47,9 +47,8 @@ pub(super) async fn confirm(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
     body: Bytes,
-) -> Response {
-    let outcome = bank.funds_confirmation(&parts, &body);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.funds_confirmation(&parts, &body)
 }
 
 /// The amount in cents of an EUR amount, or why it is not one.
@@ -70,7 +69,7 @@ pub(super) fn eur_cents(amount: &Amount) -> Result<i64, ApiError> {
 impl StetBank {
     fn funds_confirmation(&self, parts: &Parts, body: &[u8]) -> Result<Response, ApiError> {
         let any_scope = self.faults.has(FUNDS_CONFIRMATION_ANY_SCOPE);
-        self.admit_scope(parts, Verb::Post, Scope::Cbpii, any_scope)?;
+        self.admit_scope(parts, Scope::Cbpii, any_scope)?;
         let echoed: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not JSON: {e}")))?;
         let request: PaymentCoverageRequest =

@@ -44,22 +44,22 @@ pub(super) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     response
 }
 
-/// `<p class="error">…</p>` for a message of the bank (escaped).
-/// What every PSU-facing page checks first: GET or POST only, and parameters that can be read.
-/// The parameters, or the page that refuses the request (`what` names it: "Invalid request").
+/// The answer of every PSU-facing page to a method other than GET and POST (the router sends
+/// those here).
+pub(super) async fn method_not_allowed_page() -> Response {
+    page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        &error_paragraph("use GET or POST"),
+    )
+}
+
+/// What every PSU-facing page checks first: parameters that can be read. The parameters, or the
+/// page that refuses the request (`what` names it: "Invalid request").
 pub(super) fn page_params<P>(
-    method: &axum::http::Method,
     params: Result<axum::Form<P>, axum::extract::rejection::FormRejection>,
     what: &str,
 ) -> Result<P, Box<Response>> {
-    use axum::http::Method;
-    if method != Method::GET && method != Method::POST {
-        return Err(Box::new(page(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "Method not allowed",
-            &error_paragraph("use GET or POST"),
-        )));
-    }
     let Ok(axum::Form(params)) = params else {
         return Err(Box::new(page(
             StatusCode::BAD_REQUEST,
@@ -70,6 +70,7 @@ pub(super) fn page_params<P>(
     Ok(params)
 }
 
+/// `<p class="error">…</p>` for a message of the bank (escaped).
 pub(super) fn error_paragraph(message: &str) -> String {
     format!("<p class=\"error\">{}</p>", escape(message))
 }

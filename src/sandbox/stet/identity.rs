@@ -12,30 +12,30 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::auth::Verb;
 use super::faults::{IDENTITY_FORBIDDEN, IDENTITY_WITHOUT_CONSENT, TRUSTED_BENEFICIARIES_400};
 use super::ratelimit::AisMethod;
 use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, StetBank};
 
 /// `GET /end-user-identity`.
-pub(super) async fn end_user_identity(State(bank): State<Arc<StetBank>>, parts: Parts) -> Response {
-    let outcome = bank.identity(&parts);
-    bank.finish(&parts, outcome)
+pub(super) async fn end_user_identity(
+    State(bank): State<Arc<StetBank>>,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    bank.identity(&parts)
 }
 
 /// `GET /trusted-beneficiaries`.
 pub(super) async fn trusted_beneficiaries(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
-) -> Response {
-    let outcome = bank.beneficiaries(&parts);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.beneficiaries(&parts)
 }
 
 impl StetBank {
     fn identity(&self, parts: &Parts) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::EndUserIdentity, None)?;
         let consented = self
             .consents
@@ -67,7 +67,7 @@ impl StetBank {
     }
 
     fn beneficiaries(&self, parts: &Parts) -> Result<Response, ApiError> {
-        self.admit(parts, Verb::Get)?;
+        self.admit(parts)?;
         Err(if self.faults.has(TRUSTED_BENEFICIARIES_400) {
             ApiError::BadRequest("unknown entry point".to_string())
         } else {

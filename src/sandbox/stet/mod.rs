@@ -26,6 +26,7 @@ mod payment_body;
 mod payments;
 mod ratelimit;
 mod reply;
+mod routes;
 mod signature;
 mod token;
 mod transactions;
@@ -38,12 +39,12 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::any;
 
+use crate::sandbox::kit::deferred;
+use crate::sandbox::kit::random;
 use crate::sandbox::{Clock, FaultSet};
 
 use self::auth::TokenStore;
@@ -53,6 +54,7 @@ use self::oauth::OAuthStore;
 use self::payments::PaymentStore;
 use self::ratelimit::RateLimiter;
 use self::reply::ApiError;
+use self::routes::{Resources, only_allowing, page};
 use crate::tls::pki::{public_key_der, sha256_fingerprint};
 
 pub use self::faults::FAULTS;
@@ -137,7 +139,7 @@ impl StetBank {
         let ledger = Ledger::build(clock.today());
         let passwords = PERSONAS
             .iter()
-            .map(|p| (p.name, auth::random_password()))
+            .map(|p| (p.name, random::alphanumeric(auth::PASSWORD_LENGTH)))
             .collect();
         Arc::new(Self {
             faults,
@@ -156,39 +158,52 @@ impl StetBank {
     /// Serves the OAuth2 endpoints, the PSU's pages and everything under [`API_PREFIX`].
     pub fn router(self: &Arc<Self>) -> Router {
         let api = |path: &str| format!("{API_PREFIX}{path}");
+        let resource = Resources {
+            post_allowed: self.faults.has(faults::POST_ALLOWED),
+        };
         Router::new()
-            .route(TOKEN_PATH, any(token::token))
-            .route(REVOKE_PATH, any(oauth::revoke))
-            .route(AUTHORIZE_PATH, any(authorize::authorize))
+            .route(TOKEN_PATH, only_allowing("POST").post(token::token))
+            .route(REVOKE_PATH, only_allowing("POST").post(oauth::revoke))
+            .route(AUTHORIZE_PATH, page(authorize::authorize))
             .route(
                 ONLINE_BANKING_LOGIN_PATH,
-                any(authorize::online_banking_login),
+                page(authorize::online_banking_login),
             )
-            .route(PAYMENT_APPROVAL_PATH, any(approval::approval))
-            .route(&api("/funds-confirmations"), any(funds::confirm))
-            .route(&api("/payment-requests"), any(payments::create))
-            .route(&api("/payment-requests/{id}"), any(payments::retrieve))
+            .route(PAYMENT_APPROVAL_PATH, page(approval::approval))
+            .route(&api("/funds-confirmations"), resource.post(funds::confirm))
+            .route(&api("/payment-requests"), resource.post(payments::create))
+            .route(
+                &api("/payment-requests/{id}"),
+                resource.get(payments::retrieve),
+            )
             .route(
                 &api("/payment-requests/{id}/o-confirmation"),
-                any(payments::confirm),
+                resource.post(payments::confirm),
             )
-            .route(&api("/consents"), any(consent::put))
-            .route(&api("/accounts"), any(accounts::list))
-            .route(&api("/accounts/{id}/balances"), any(accounts::balances))
+            .route(&api("/consents"), resource.put(consent::put))
+            .route(&api("/accounts"), resource.get(accounts::list))
+            .route(
+                &api("/accounts/{id}/balances"),
+                resource.get(accounts::balances),
+            )
             .route(
                 &api("/accounts/{id}/transactions"),
-                any(transactions::history),
+                resource.get(transactions::history),
             )
-            .route(&api("/end-user-identity"), any(identity::end_user_identity))
+            .route(
+                &api("/end-user-identity"),
+                resource.get(identity::end_user_identity),
+            )
             .route(
                 &api("/trusted-beneficiaries"),
-                any(identity::trusted_beneficiaries),
+                resource.get(identity::trusted_beneficiaries),
             )
             .fallback(unknown_path)
             .layer(middleware::from_fn_with_state(
                 Arc::clone(self),
                 signature::guard_api,
             ))
+            .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .layer(middleware::from_fn_with_state(
                 Arc::clone(self),
                 echo_request_id,
@@ -207,10 +222,17 @@ impl StetBank {
     pub fn issue_expired_token(&self, persona: &str) -> Option<String> {
         data::persona(persona).map(|p| self.expired_token(p))
     }
+}
 
-    /// The answer to a request: the handler's response, or its error as an ErrorModel.
-    fn finish(&self, parts: &Parts, outcome: Result<Response, ApiError>) -> Response {
-        outcome.unwrap_or_else(|error| error.render(parts.uri.path(), self.clock.now()))
+/// The bank's one conversion of refusals: an [`ApiError`] that a handler, a route or the signature
+/// gate answers is deferred to here ([`deferred`]) and rendered as an ErrorModel about the
+/// request's path, stamped with the bank's clock.
+async fn finish(State(bank): State<Arc<StetBank>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    match deferred::take::<ApiError>(&mut response) {
+        Some(error) => error.render(&path, bank.clock.now()),
+        None => response,
     }
 }
 
@@ -241,7 +263,6 @@ async fn echo_request_id(
 }
 
 /// Anything outside the documented paths.
-async fn unknown_path(State(bank): State<Arc<StetBank>>, uri: Uri) -> Response {
+async fn unknown_path(uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no resource at {}", uri.path()))
-        .render(uri.path(), bank.clock.now())
 }

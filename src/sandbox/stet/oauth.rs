@@ -8,7 +8,7 @@
 //! random. This file must never log a code or token, and never hold its lock across an await.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, MutexGuard};
 
 use axum::Form;
 use axum::extract::State;
@@ -20,11 +20,12 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use super::StetBank;
-use super::auth::{Family, Scope, random_secret};
+use super::auth::{Family, SECRET_BYTES, Scope};
 use super::data::PersonaData;
 use super::faults::REVOKE_KEEPS_ACCESS_TOKEN;
 use super::reply::empty;
 use super::token::{client_gate, oauth_error};
+use crate::sandbox::kit::{Locked, random};
 
 /// How long an authorization code can be exchanged.
 pub(super) const CODE_LIFETIME_SECONDS: i64 = 60;
@@ -77,17 +78,17 @@ struct Inner {
 /// Codes, refresh tokens, revoked authorisations and fallback sessions.
 #[derive(Debug, Default)]
 pub(super) struct OAuthStore {
-    inner: Mutex<Inner>,
+    inner: Locked<Inner>,
 }
 
 impl OAuthStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock()
     }
 
     /// Stores a code and returns it.
     pub(super) fn issue_code(&self, code: Code) -> String {
-        let value = random_secret();
+        let value = random::token(SECRET_BYTES);
         self.lock().codes.insert(value.clone(), code);
         value
     }
@@ -122,7 +123,7 @@ impl OAuthStore {
 
     /// Stores a refresh token and returns it.
     pub(super) fn issue_refresh(&self, refresh: Refresh) -> String {
-        let value = random_secret();
+        let value = random::token(SECRET_BYTES);
         self.lock().refresh.insert(value.clone(), refresh);
         value
     }
@@ -174,7 +175,7 @@ impl OAuthStore {
 
     /// Opens a fallback session for `client_id` at `now` and returns its id.
     pub(super) fn open_fallback(&self, client_id: &str, now: DateTime<Utc>) -> String {
-        let value = random_secret();
+        let value = random::token(SECRET_BYTES);
         let expires_at = now + Duration::seconds(FALLBACK_LIFETIME_SECONDS);
         let mut inner = self.lock();
         inner.fallback.retain(|_, (_, until)| *until > now);

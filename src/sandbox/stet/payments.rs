@@ -8,7 +8,7 @@
 //! money or decide a PSU's approval; it never holds its lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, MutexGuard};
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -18,13 +18,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Grant, Scope, Verb};
+use super::auth::{Grant, Scope};
 use super::data::PersonaData;
 use super::faults::{CONFIRMATION_WITHOUT_BODY, PAYMENT_LOCATION_MISSING, PAYMENT_RECONFIRMABLE};
 use super::html::{bank_url, with_query};
 use super::payment_body::{ValidPayment, validate};
 use super::reply::{ApiError, hal, link};
 use super::{API_PREFIX, PAYMENT_APPROVAL_PATH, StetBank};
+use crate::sandbox::kit::Locked;
 
 /// paymentInformationStatus of a payment request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,12 +64,12 @@ pub(super) struct Payment {
 /// Payment requests by resource id.
 #[derive(Debug, Default)]
 pub(super) struct PaymentStore {
-    payments: Mutex<HashMap<String, Payment>>,
+    payments: Locked<HashMap<String, Payment>>,
 }
 
 impl PaymentStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Payment>> {
-        self.payments.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Payment>> {
+        self.payments.lock()
     }
 
     fn insert(&self, payment: Payment) -> String {
@@ -108,9 +109,8 @@ pub(super) async fn create(
     State(bank): State<Arc<StetBank>>,
     parts: Parts,
     body: Bytes,
-) -> Response {
-    let outcome = bank.create_payment(&parts, &body);
-    bank.finish(&parts, outcome)
+) -> Result<Response, ApiError> {
+    bank.create_payment(&parts, &body)
 }
 
 /// `GET /payment-requests/{id}`.
@@ -118,10 +118,9 @@ pub(super) async fn retrieve(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id).unwrap_or_default();
-    let outcome = bank.retrieve_payment(&parts, &id);
-    bank.finish(&parts, outcome)
+    bank.retrieve_payment(&parts, &id)
 }
 
 /// `POST /payment-requests/{id}/o-confirmation`.
@@ -130,10 +129,9 @@ pub(super) async fn confirm(
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id).unwrap_or_default();
-    let outcome = bank.confirm_payment(&parts, &id, &body);
-    bank.finish(&parts, outcome)
+    bank.confirm_payment(&parts, &id, &body)
 }
 
 fn payment_href(id: &str) -> String {
@@ -165,8 +163,8 @@ fn is_json_object(body: &[u8]) -> bool {
 }
 
 impl StetBank {
-    fn admit_pisp(&self, parts: &Parts, verb: Verb) -> Result<Grant, ApiError> {
-        self.admit_scope(parts, verb, Scope::Pisp, false)
+    fn admit_pisp(&self, parts: &Parts) -> Result<Grant, ApiError> {
+        self.admit_scope(parts, Scope::Pisp, false)
     }
 
     /// The request `id` if the caller's client created it.
@@ -178,7 +176,7 @@ impl StetBank {
     }
 
     fn create_payment(&self, parts: &Parts, body: &[u8]) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Post)?;
+        let grant = self.admit_pisp(parts)?;
         let body = validate(body)?;
         let id = self.payments.insert(Payment {
             client_id: grant.client_id,
@@ -201,13 +199,13 @@ impl StetBank {
     }
 
     fn retrieve_payment(&self, parts: &Parts, id: &str) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Get)?;
+        let grant = self.admit_pisp(parts)?;
         let payment = self.own_payment(&grant, id)?;
         Ok(hal(StatusCode::OK, &payment_json(id, &payment)))
     }
 
     fn confirm_payment(&self, parts: &Parts, id: &str, body: &[u8]) -> Result<Response, ApiError> {
-        let grant = self.admit_pisp(parts, Verb::Post)?;
+        let grant = self.admit_pisp(parts)?;
         self.own_payment(&grant, id)?;
         if !is_json_object(body) && !self.faults.has(CONFIRMATION_WITHOUT_BODY) {
             return Err(ApiError::BadRequest(

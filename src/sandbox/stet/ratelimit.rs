@@ -8,7 +8,6 @@
 //! and never hold its lock across an await.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::http::request::Parts;
 use chrono::NaiveDate;
@@ -17,6 +16,7 @@ use super::StetBank;
 use super::auth::Caller;
 use super::faults::{NO_RATE_LIMIT, RATE_LIMIT_WITH_PSU_IP};
 use super::reply::ApiError;
+use crate::sandbox::kit::Locked;
 
 /// Calls a day allowed to one AIS method on one account without PSU-IP-Address.
 pub(super) const DAILY_LIMIT: u32 = 4;
@@ -44,13 +44,13 @@ struct Key {
 /// The day's counters.
 #[derive(Debug, Default)]
 pub(super) struct RateLimiter {
-    calls: Mutex<HashMap<Key, u32>>,
+    calls: Locked<HashMap<Key, u32>>,
 }
 
 impl RateLimiter {
     /// Counts one call and returns how many such calls were made that day, this one included.
     fn record(&self, key: Key) -> u32 {
-        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut calls = self.calls.lock();
         let today = key.day;
         calls.retain(|k, _| k.day >= today);
         let count = calls.entry(key).or_insert(0);

@@ -6,12 +6,13 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::mtls::ClientError;
 use super::signature::SignatureError;
+use crate::sandbox::kit::deferred;
 
 /// The media type of every JSON answer of the AIS API.
 pub(super) const HAL_JSON: &str = "application/hal+json; charset=utf-8";
@@ -19,7 +20,7 @@ pub(super) const HAL_JSON: &str = "application/hal+json; charset=utf-8";
 pub(super) const OAUTH_JSON: &str = "application/json; charset=utf-8";
 
 /// Why the bank refuses a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub(super) enum ApiError {
     #[error("method {method} is not allowed on this resource")]
     MethodNotAllowed { method: String, allow: &'static str },
@@ -119,6 +120,14 @@ impl ApiError {
             );
         }
         response
+    }
+}
+
+/// A refusal is rendered by the bank's `finish` middleware, the one place that knows what the
+/// ErrorModel names besides the error: the request's path and the bank's time ([`deferred`]).
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        deferred::defer(self)
     }
 }
 

@@ -13,7 +13,7 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::faults::SIGNATURE_NOT_CHECKED;
 use super::reply::ApiError;
@@ -69,16 +69,15 @@ pub(super) async fn guard_api(
     if bank.registration.is_none() || !is_api_path(request.uri().path()) {
         return next.run(request).await;
     }
-    let path = request.uri().path().to_string();
     if let Err(error) = bank.check_api_client(request.extensions()) {
-        return ApiError::InvalidClient(error).render(&path, bank.clock.now());
+        return ApiError::InvalidClient(error).into_response();
     }
     let (mut parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
         let error = ApiError::BadRequest(format!(
             "the request body cannot be read or is larger than {MAX_BODY} bytes"
         ));
-        return error.render(&path, bank.clock.now());
+        return error.into_response();
     };
     let verdict = bank.verify_signature(&parts, &body);
     parts.extensions.insert(SignatureVerdict(verdict));

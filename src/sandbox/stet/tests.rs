@@ -23,15 +23,15 @@ mod tpp;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::data::{self, AccountData};
 use super::{API_PREFIX, FAULTS, StetBank, TOKEN_PATH};
-use crate::sandbox::{Clock, FaultSet};
+use crate::sandbox::kit::harness::{self, Reply, TestEnv};
+use crate::sandbox::{Clock, Fault, FaultSet};
 
 /// One bank and its router.
 struct Env {
@@ -40,39 +40,15 @@ struct Env {
     clock: Clock,
 }
 
-/// What came back.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON (`Value::Null` when empty or not JSON).
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-impl Env {
-    fn healthy() -> Self {
-        Self::with_faults(FaultSet::none())
-    }
-
-    fn with_fault(name: &str) -> Self {
-        let faults = FaultSet::parse(&[name], FAULTS).expect("a fault of the STET bank");
-        Self::with_faults(faults)
-    }
+impl TestEnv for Env {
+    const FAULTS: &'static [Fault] = FAULTS;
 
     fn with_faults(faults: FaultSet) -> Self {
         Self::build(faults, None)
     }
+}
 
+impl Env {
     /// A bank with `tpp` registered (or none: nothing about the client is enforced).
     fn build(faults: FaultSet, tpp: Option<super::RegisteredTpp>) -> Self {
         let clock = Clock::system();
@@ -99,23 +75,7 @@ impl Env {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("a readable body")
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        harness::send(&self.router, request).await
     }
 
     /// A request under [`API_PREFIX`] with an optional bearer token and extra headers.

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::Duration;
 use serde::Deserialize;
@@ -27,7 +27,7 @@ use super::faults::{
 use super::html::{bank_url, escape, with_query};
 use super::mtls::ClientError;
 use super::oauth::{REFRESH_LIFETIME_DAYS, Refresh};
-use super::reply::{ApiError, OAUTH_JSON, json_response};
+use super::reply::{OAUTH_JSON, json_response};
 use super::{ONLINE_BANKING_LOGIN_PATH, StetBank};
 
 /// The form of `POST /token`, every grant's parameters together.
@@ -63,22 +63,15 @@ fn asks_fallback(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().trim_matches('"') == "1")
 }
 
-/// What the token and revoke endpoints check first, in this order: POST only, the client
-/// certificate, a form body, and a client_id that matches the certificate. The form, or the answer
-/// that refuses the request.
+/// What the token and revoke endpoints check first (the router already refused any method but
+/// POST), in this order: the client certificate, a form body, and a client_id that matches the
+/// certificate. The form, or the answer that refuses the request.
 pub(super) fn client_gate<F>(
     bank: &StetBank,
     parts: &Parts,
     form: Result<Form<F>, FormRejection>,
     client_id: impl Fn(&F) -> Option<&str>,
 ) -> Result<F, Box<Response>> {
-    if parts.method != Method::POST {
-        let error = ApiError::MethodNotAllowed {
-            method: parts.method.to_string(),
-            allow: "POST",
-        };
-        return Err(Box::new(error.render(parts.uri.path(), bank.clock.now())));
-    }
     let certificate = bank
         .presented_client(&parts.extensions)
         .map_err(|error| Box::new(client_error(&error)))?;

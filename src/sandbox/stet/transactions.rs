@@ -15,7 +15,6 @@ use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use super::StetBank;
-use super::auth::Verb;
 use super::data::{CURRENCY, Status, Transaction, amount_text};
 use super::dates::{DateForm, date_params, parse_date};
 use super::faults::{
@@ -64,15 +63,14 @@ pub(super) async fn history(
     State(bank): State<Arc<StetBank>>,
     id: Result<Path<String>, PathRejection>,
     parts: Parts,
-) -> Response {
+) -> Result<Response, ApiError> {
     let id = id.ok().map(|Path(id)| id);
-    let outcome = bank.transactions(&parts, id.as_deref());
-    bank.finish(&parts, outcome)
+    bank.transactions(&parts, id.as_deref())
 }
 
 impl StetBank {
     fn transactions(&self, parts: &Parts, id: Option<&str>) -> Result<Response, ApiError> {
-        let caller = self.admit(parts, Verb::Get)?;
+        let caller = self.admit(parts)?;
         self.count_ais_call(parts, &caller, AisMethod::Transactions, id)?;
         let account = self.owned_account(&caller, id)?;
         let granted = self

@@ -156,3 +156,13 @@ async fn unknown_paths_and_methods_are_answered_with_an_error_class() {
         json!([404, "RouteNotFound"])
     );
 }
+
+#[tokio::test]
+async fn a_method_an_endpoint_does_not_serve_carries_no_allow_header() {
+    let env = Env::healthy();
+    for method in [Method::HEAD, Method::DELETE] {
+        let reply = env.send(Call::new(method.clone(), "/providers")).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(reply.headers.get("allow"), None, "{method}");
+    }
+}

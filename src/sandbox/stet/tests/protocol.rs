@@ -195,3 +195,40 @@ async fn the_request_id_is_echoed_on_success_and_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn methods_a_route_does_not_serve_get_its_own_refusal() {
+    let env = Env::healthy();
+    let token = env.consented("LEA").await;
+    let head = env
+        .call(Method::HEAD, "/accounts", Some(&token), &[], None)
+        .await;
+    assert_eq!(
+        (head.status, head.header("allow")),
+        (StatusCode::METHOD_NOT_ALLOWED, Some("GET"))
+    );
+    let get_token = Request::get(TOKEN_PATH)
+        .body(Body::empty())
+        .expect("a request");
+    let get_token = env.send(get_token).await;
+    assert_eq!(
+        (get_token.status, get_token.header("allow")),
+        (StatusCode::METHOD_NOT_ALLOWED, Some("POST"))
+    );
+    assert_eq!(get_token.json()["status"], 405);
+    for method in [Method::DELETE, Method::HEAD] {
+        let page = Request::builder()
+            .method(method.clone())
+            .uri(crate::sandbox::stet::AUTHORIZE_PATH)
+            .body(Body::empty())
+            .expect("a request");
+        let page = env.send(page).await;
+        assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        assert_eq!(page.header("allow"), None, "{method}");
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{method}"
+        );
+    }
+}
