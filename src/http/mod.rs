@@ -6,6 +6,8 @@
 
 mod client;
 mod exchange;
+mod request;
 
-pub use client::{Body, FilePart, HttpClient, HttpSetupError, Purpose, RequestSpec, form_encode};
+pub use client::{HttpClient, HttpSetupError, MAX_BODY_BYTES};
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};
+pub use request::{Body, FilePart, Purpose, RequestSpec, form_encode};
