@@ -28,7 +28,10 @@ pub enum CliError {
     /// The arguments do not parse; clap renders its own message.
     #[error("{0}")]
     Usage(clap::Error),
-    #[error("--name `{pattern}` is not a regular expression: {source}")]
+    #[error(
+        "--name `{pattern}` is not a regular expression: {}",
+        regex_reason(source)
+    )]
     NameRegex {
         pattern: String,
         source: regex::Error,
@@ -120,6 +123,20 @@ impl CliError {
             },
             None => self,
         }
+    }
+}
+
+/// The regex crate's reason on one line: its syntax errors draw the pattern with a caret over
+/// several lines and end with `error: <reason>`.
+fn regex_reason(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(text) => text
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("error: "))
+            .unwrap_or(text)
+            .to_string(),
+        other => other.to_string(),
     }
 }
 

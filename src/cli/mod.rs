@@ -130,11 +130,11 @@ fn report_error(error: &CliError) {
         }
         e if e.is_verdict() => {}
         e => {
+            let text = crate::redact::redact(&e.to_string());
+            // Some renderings (serde-saphyr's) already start with `error: `.
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
             let mut err = std::io::stderr().lock();
-            let _ = std::io::Write::write_all(
-                &mut err,
-                format!("error: {}\n", crate::redact::redact(&e.to_string())).as_bytes(),
-            );
+            let _ = std::io::Write::write_all(&mut err, format!("error: {text}\n").as_bytes());
         }
     }
 }

@@ -7,8 +7,10 @@ use crate::catalog::Coverage;
 use crate::features::{FeatureSet, default_root, family_dir};
 use crate::steps::families;
 
+/// The features folder given (which must exist), or the project's own.
 fn root(features: Option<PathBuf>) -> Result<PathBuf, crate::features::FeatureError> {
     match features {
+        Some(p) if !p.is_dir() => Err(crate::features::FeatureError::NoDir(p)),
         Some(p) => Ok(p),
         None => default_root(),
     }
