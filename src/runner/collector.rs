@@ -305,7 +305,7 @@ pub fn stash_exchanges(
     world: Option<&ObWorld>,
 ) {
     let exchanges: Vec<ExchangeRecord> = world
-        .map(|w| w.exchanges.iter().map(ExchangeRecord::of).collect())
+        .map(|w| ExchangeRecord::all_of(&w.exchanges))
         .unwrap_or_default();
     let mut stash = stash.lock().unwrap_or_else(|p| p.into_inner());
     stash.insert(scenario_key(feature, scenario), exchanges);

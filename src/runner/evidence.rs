@@ -1,8 +1,9 @@
 //! The exchanges a run keeps as evidence, in the form a record holds them: redacted and cut.
 //!
 //! An [`ExchangeRecord`] is made from the World's [`Exchange`] once, when the run record takes it
-//! in ([`ExchangeRecord::of`]): credential headers and fields are masked by name, registered secrets
-//! by value, and bodies are cut at [`BODY_LIMIT`] bytes. Nothing here may ever hold or print an
+//! in ([`ExchangeRecord::of`], [`ExchangeRecord::all_of`], which `super::scrub` implements):
+//! credential headers and fields are masked by name, registered secrets by value, and bodies are
+//! cut at [`BODY_LIMIT`] bytes. Nothing here may ever hold or print an
 //! unredacted value: whatever is in a record may be written to any report.
 
 use std::fmt::Write as _;
@@ -31,20 +32,6 @@ pub struct BodyRecord {
 }
 
 impl BodyRecord {
-    /// `body` redacted (by field name and by registered value) and cut.
-    pub fn of(body: &str) -> Self {
-        let shown = redact::redact_body(body);
-        let bytes = shown.len();
-        let mut end = bytes.min(BODY_LIMIT);
-        while !shown.is_char_boundary(end) {
-            end -= 1;
-        }
-        Self {
-            text: shown[..end].to_string(),
-            bytes,
-        }
-    }
-
     /// Whether the text is only the start of the body.
     pub fn truncated(&self) -> bool {
         self.bytes > self.text.len()
@@ -56,25 +43,6 @@ impl BodyRecord {
 pub struct HeaderRecord {
     pub name: String,
     pub value: String,
-}
-
-impl HeaderRecord {
-    pub fn of(name: &str, value: &str) -> Self {
-        let value = if redact::is_secret_header(name) {
-            match value.split_once(' ') {
-                Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
-                    format!("{scheme} {}", redact::MASK)
-                }
-                _ => redact::MASK.to_string(),
-            }
-        } else {
-            redact::redact(value)
-        };
-        Self {
-            name: name.to_string(),
-            value,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,27 +80,12 @@ pub struct ExchangeRecord {
 impl ExchangeRecord {
     /// The record of `exchange`, redacted: the only way an exchange enters a run record.
     pub fn of(exchange: &Exchange) -> Self {
-        let headers = |h: &[(String, String)]| -> Vec<HeaderRecord> {
-            h.iter().map(|(k, v)| HeaderRecord::of(k, v)).collect()
-        };
-        let r = &exchange.request;
-        Self {
-            sent_at: exchange.at,
-            elapsed_ms: u64::try_from(exchange.elapsed.as_millis()).unwrap_or(u64::MAX),
-            request: RequestRecord {
-                method: r.method.clone(),
-                url: redact_url(&r.url),
-                headers: headers(&r.headers),
-                body: r.body.as_deref().map(BodyRecord::of),
-            },
-            response: exchange.response.as_ref().map(|resp| ResponseRecord {
-                status: resp.status,
-                headers: headers(&resp.headers),
-                body: (!resp.body.is_empty()).then(|| BodyRecord::of(&resp.body)),
-            }),
-            error: exchange.error.as_deref().map(redact::redact),
-            unwrapped: exchange.unwrapped.as_deref().map(BodyRecord::of),
-        }
+        super::scrub::record_of(exchange)
+    }
+
+    /// The records of a scenario's exchanges, in order, redacted in one pass.
+    pub fn all_of(exchanges: &[Exchange]) -> Vec<Self> {
+        super::scrub::records_of(exchanges)
     }
 
     /// `GET https://… → 200`.
@@ -182,14 +135,6 @@ impl ExchangeRecord {
             }
         }
         redact::redact(&out)
-    }
-}
-
-/// The URL with registered secrets masked, and credential query parameters masked by name.
-fn redact_url(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, query)) => format!("{}?{}", redact::redact(base), redact::redact_form(query)),
-        None => redact::redact(url),
     }
 }
 
@@ -256,10 +201,9 @@ mod tests {
     #[test]
     fn long_bodies_are_cut_and_say_how_long_they_were() {
         let r = ExchangeRecord::of(&exchange(&"é".repeat(BODY_LIMIT)));
-        let body = r
-            .response
-            .and_then(|r| r.body)
-            .unwrap_or_else(|| BodyRecord::of(""));
+        let Some(body) = r.response.and_then(|r| r.body) else {
+            panic!("the response body is recorded");
+        };
         assert!(body.truncated());
         assert!(body.text.len() <= BODY_LIMIT);
         assert_eq!(body.bytes, BODY_LIMIT * 2);

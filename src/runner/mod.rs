@@ -8,6 +8,7 @@
 mod collector;
 pub mod evidence;
 pub mod record;
+mod scrub;
 mod timefmt;
 
 use std::net::SocketAddr;
