@@ -61,7 +61,7 @@ pub struct RunArgs {
     /// Folder of features (default: the project's own).
     #[arg(long)]
     pub features: Option<PathBuf>,
-    /// Cucumber tag expression, e.g. `@STET-AIS-ACC-01 or @consent`.
+    /// Cucumber tag expression, e.g. `@<catalog id> or @consent`.
     #[arg(long)]
     pub tags: Option<String>,
     /// Only scenarios whose name matches this regular expression.

@@ -68,9 +68,12 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             Some(Err(e)) => stopped = Some(e.into()),
             None => {
                 taken.interrupted = Some("interrupted (Ctrl-C)".into());
-                taken.finish();
                 stopped = Some(CliError::Interrupted);
             }
+        }
+        if taken.finished.is_none() {
+            // Stopped, or never started (no features of this family): it ends now.
+            taken.finish();
         }
         records.push(taken);
         if stopped.is_some() {

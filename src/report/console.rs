@@ -55,7 +55,7 @@ impl Reporter for Console {
     }
 }
 
-/// `  ok   STET-AIS-ACC-01 … (12 ms)`.
+/// `  ok   <catalog id> <scenario name> (12 ms)`.
 pub fn progress_line(s: &ScenarioRecord) -> String {
     let mark = match s.verdict {
         Verdict::Passed => "ok  ",
