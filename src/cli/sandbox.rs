@@ -48,7 +48,11 @@ pub async fn sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let shown = target_path.display();
     let _ = writeln!(banner, "target file: {shown}");
     let _ = writeln!(banner, "run against it with: obconf run --target {shown}");
-    let content = std::fs::read_to_string(&target_path).unwrap_or_default();
+    let content =
+        std::fs::read_to_string(&target_path).map_err(|source| CliError::SandboxFiles {
+            path: target_path.clone(),
+            source,
+        })?;
     let _ = writeln!(
         banner,
         "---\n{content}---\nserving until interrupted (Ctrl-C)"
