@@ -27,7 +27,7 @@ fn main() {
                     tags: None,
                     name: None,
                     concurrency: None,
-                    progress: false,
+                    reporter: None,
                 };
                 let start = Instant::now();
                 runner::run(request, family, record.clone()).await.expect("the suite runs");

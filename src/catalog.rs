@@ -70,7 +70,7 @@ impl Catalog {
 }
 
 /// Coverage of one family's catalog ids by scenario tags.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Coverage {
     pub prefix: String,
     pub covered: Vec<String>,

@@ -8,7 +8,7 @@
 //! documents use for credentials through its wire ([`register_names`]).
 //! This module must never print or store what it redacts anywhere but its own in-memory set.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{LazyLock, RwLock};
 
 /// What replaces a secret in any output.
@@ -62,13 +62,21 @@ const MIN_SECRET_LEN: usize = 6;
 
 static SECRETS: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::default);
 
+/// The registered secrets by their first [`MIN_SECRET_LEN`] bytes: [`redact`] finds the secrets a
+/// text holds in one scan of the text, however many secrets a long run has registered.
+static BY_PREFIX: LazyLock<RwLock<HashMap<[u8; MIN_SECRET_LEN], Vec<String>>>> =
+    LazyLock::new(Default::default);
+
 /// Registers a value that must never appear in output.
 pub fn register(secret: &str) {
     let secret = secret.trim();
-    if secret.len() >= MIN_SECRET_LEN {
-        if let Ok(mut set) = SECRETS.write() {
-            set.insert(secret.to_string());
-        }
+    if secret.len() >= MIN_SECRET_LEN
+        && let Ok(mut set) = SECRETS.write()
+        && set.insert(secret.to_string())
+        && let Ok(mut index) = BY_PREFIX.write()
+        && let Some(prefix) = prefix(secret.as_bytes())
+    {
+        index.entry(prefix).or_default().push(secret.to_string());
     }
 }
 
@@ -97,10 +105,19 @@ pub fn is_secret_field(name: &str) -> bool {
 /// Masks every registered secret in `text`, longest first so that a secret containing another is
 /// masked whole.
 pub fn redact(text: &str) -> String {
-    let Ok(set) = SECRETS.read() else {
+    let Ok(index) = BY_PREFIX.read() else {
         return text.to_string();
     };
-    let mut secrets: Vec<&String> = set.iter().collect();
+    // The secrets that occur in `text`: those whose prefix starts at some position.
+    let mut secrets: BTreeSet<&String> = BTreeSet::new();
+    let bytes = text.as_bytes();
+    for (at, window) in bytes.windows(MIN_SECRET_LEN).enumerate() {
+        if let Some(candidates) = prefix(window).and_then(|p| index.get(&p)) {
+            let rest = &bytes[at..];
+            secrets.extend(candidates.iter().filter(|c| rest.starts_with(c.as_bytes())));
+        }
+    }
+    let mut secrets: Vec<&String> = secrets.into_iter().collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let mut out = text.to_string();
     for secret in secrets {
@@ -109,6 +126,10 @@ pub fn redact(text: &str) -> String {
         }
     }
     out
+}
+
+fn prefix(bytes: &[u8]) -> Option<[u8; MIN_SECRET_LEN]> {
+    bytes.get(..MIN_SECRET_LEN)?.try_into().ok()
 }
 
 /// Masks credential fields in a JSON document (recursively), then registered secrets.
@@ -167,6 +188,17 @@ mod tests {
         assert_eq!(
             redact("a tok-abcdef-longer b tok-abcdef"),
             "a [REDACTED] b [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn a_secret_is_found_among_many_sharing_its_prefix() {
+        for i in 0..500 {
+            register(&format!("many-{i:04}-secret"));
+        }
+        assert_eq!(
+            redact("x many-0420-secret y many-0420-secre z many-0499-secretive"),
+            "x [REDACTED] y many-0420-secre z [REDACTED]ive"
         );
     }
 

@@ -36,8 +36,7 @@ pub struct Matrix {
 impl Matrix {
     /// Healthy bank all green, every claim kept, no blind scenario.
     pub fn is_sound(&self) -> bool {
-        self.healthy.count(Verdict::Failed) == 0
-            && self.healthy.count(Verdict::NotRun) == 0
+        !self.healthy.failed()
             && self.rows.iter().all(|r| r.unbroken_claims.is_empty())
             && self.blind.is_empty()
     }
@@ -120,7 +119,7 @@ pub async fn mutation_matrix(
             tags: None,
             name: None,
             concurrency: None,
-            progress: false,
+            reporter: None,
         }
     };
     let healthy = run_once(family, run_with(Vec::new())).await?;

@@ -1,5 +1,6 @@
-//! The command line as users and scripts meet it: exit codes, error texts with file:line, the
-//! sandbox round trip, and secrets kept out of every output.
+//! The command line as users and scripts meet it: exit codes, error texts with file:line (whole
+//! texts pinned with insta), `--report` and `run.json`, the sandbox round trip, and secrets kept out
+//! of every output.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,14 @@ fn run_features(dir: &Path) -> Output {
         "--out",
         dir.join("r").to_str().unwrap(),
     ])
+}
+
+/// The exit code and standard error of `o`, with `dir` (a test's temporary folder) shown as
+/// `[TMP]`: what an error snapshot pins.
+fn error_text(o: &Output, dir: &Path) -> String {
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let shown = stderr.replace(dir.to_str().unwrap_or("[none]"), "[TMP]");
+    format!("exit {}\n{shown}", o.status.code().unwrap_or(-1))
 }
 
 fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
@@ -100,11 +109,7 @@ fn an_unknown_key_in_the_target_file_is_exit_2_with_file_and_line() {
         "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\npersonas:\n  LEA:\n    tokenz: {}\n",
     );
     let o = run(&["run", "--target", target.to_str().unwrap()]);
-    let t = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{t}");
-    assert!(t.contains("bank.yaml:6:5"), "{t}");
-    assert!(t.contains("unknown field `tokenz`"), "{t}");
-    assert!(!t.contains("panicked"), "{t}");
+    insta::assert_snapshot!(error_text(&o, dir.path()));
 }
 
 #[test]
@@ -116,10 +121,7 @@ fn a_missing_environment_variable_is_named_with_its_line() {
         "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\npersonas:\n  LEA:\n    tokens: { aisp: \"${OBCONF_TEST_SURELY_UNSET}\" }\n",
     );
     let o = run(&["run", "--target", target.to_str().unwrap()]);
-    let t = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{t}");
-    assert!(t.contains("bank.yaml:6"), "{t}");
-    assert!(t.contains("`OBCONF_TEST_SURELY_UNSET` is not set"), "{t}");
+    insta::assert_snapshot!(error_text(&o, dir.path()));
 }
 
 #[test]
@@ -131,9 +133,7 @@ fn a_missing_key_file_and_an_unknown_family_are_exit_2() {
         "name: b\nfamily: stet\nbase_url: https://127.0.0.1:1\ntls:\n  client_cert: nope.pem\n  client_key: nope.key\n",
     );
     let o = run(&["run", "--target", target.to_str().unwrap()]);
-    let t = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{t}");
-    assert!(t.contains("bank.yaml:5") && t.contains("nope.pem"), "{t}");
+    insta::assert_snapshot!("missing_key_file", error_text(&o, dir.path()));
 
     let target = write(
         dir.path(),
@@ -141,8 +141,178 @@ fn a_missing_key_file_and_an_unknown_family_are_exit_2() {
         "name: b\nfamily: nosuch\nbase_url: https://x\n",
     );
     let o = run(&["run", "--target", target.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("unknown family `nosuch`"));
+    insta::assert_snapshot!("unknown_family", error_text(&o, dir.path()));
+}
+
+#[test]
+fn an_unknown_report_kind_is_exit_2_naming_the_known_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "run",
+        "--report",
+        "junit,html",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    insta::assert_snapshot!(error_text(&o, dir.path()));
+    assert!(!dir.path().join("run.json").exists(), "nothing ran");
+}
+
+#[test]
+fn bad_tags_and_a_bad_name_regex_are_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = run(&["run", "--tags", "@a and", "--out", out.to_str().unwrap()]);
+    insta::assert_snapshot!("bad_tags", error_text(&o, dir.path()));
+    let o = run(&["run", "--name", "(", "--out", out.to_str().unwrap()]);
+    insta::assert_snapshot!("bad_name", error_text(&o, dir.path()));
+}
+
+#[test]
+fn a_missing_features_folder_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let out = dir.path().join("r");
+    let o = run(&[
+        "run",
+        "--features",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    insta::assert_snapshot!("missing_features_run", error_text(&o, dir.path()));
+    let o = run(&["list", "--features", missing.to_str().unwrap()]);
+    insta::assert_snapshot!("missing_features_list", error_text(&o, dir.path()));
+}
+
+#[test]
+fn an_unwritable_out_folder_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a-file", "not a folder");
+    let o = run(&[
+        "run",
+        "--tags",
+        "@STET-GEN-06",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    insta::assert_snapshot!(error_text(&o, dir.path()));
+}
+
+/// A run through the command line writes run.json beside the chosen reports, and it reads back
+/// into the record type: counts, metadata, the exchanges of passed scenarios, nothing secret.
+#[test]
+fn run_json_is_written_by_every_run_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = run(&[
+        "run",
+        "--tags",
+        "@STET-AIS-ACC-01 or @STET-AIS-ACC-02 or @STET-AIS-TBN-01",
+        "--report",
+        "junit",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(out.join("junit.xml").exists(), "{t}");
+    assert!(
+        !out.join("cucumber.json").exists(),
+        "--report chose junit only"
+    );
+    let json = std::fs::read_to_string(out.join("run.json")).expect("run.json is written");
+    let doc: obconf::runner::RunDocument =
+        serde_json::from_str(&json).expect("run.json reads back");
+    assert_eq!(doc.format, obconf::runner::RunDocument::FORMAT);
+    assert_eq!(doc.runs.len(), 3, "one run per family");
+    let stet = &doc.runs[0];
+    assert_eq!(
+        (stet.family.as_str(), stet.target.as_str()),
+        ("stet", "embedded-stet")
+    );
+    assert_eq!(stet.obconf_version, env!("CARGO_PKG_VERSION"));
+    assert!(
+        stet.base_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        stet.base_url
+    );
+    assert!(stet.capabilities.iter().any(|c| c == "sandbox.clock"));
+    assert!(!stet.tls_insecure);
+    assert!(stet.interrupted.is_none());
+    assert!(stet.finished.is_some_and(|f| f >= stet.started));
+    use obconf::runner::Verdict;
+    assert_eq!(
+        (stet.count(Verdict::Passed), stet.count(Verdict::Skipped)),
+        (3, 1)
+    );
+    let mut credentials = 0;
+    for s in stet
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::Passed)
+    {
+        assert!(
+            s.exchanges().count() > 0,
+            "{} carries its exchanges",
+            s.name
+        );
+        for e in s.exchanges() {
+            let headers = e
+                .request
+                .headers
+                .iter()
+                .chain(e.response.iter().flat_map(|r| r.headers.iter()));
+            for h in headers.filter(|h| obconf::redact::is_secret_header(&h.name)) {
+                assert!(h.value.ends_with("[REDACTED]"), "{}: {}", h.name, h.value);
+                credentials += 1;
+            }
+            let bodies = e
+                .request
+                .body
+                .iter()
+                .chain(e.response.iter().flat_map(|r| r.body.iter()));
+            for body in bodies {
+                credentials += masked_fields(&body.text);
+            }
+        }
+    }
+    assert!(
+        credentials > 0,
+        "the run's token requests were recorded, masked"
+    );
+}
+
+/// How many credential fields `body` (JSON or a form) holds, after checking each is masked.
+fn masked_fields(body: &str) -> usize {
+    fn walk(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| {
+                    if obconf::redact::is_secret_field(k) && !v.is_null() {
+                        assert_eq!(v, "[REDACTED]", "field {k}");
+                        1
+                    } else {
+                        walk(v)
+                    }
+                })
+                .sum(),
+            serde_json::Value::Array(items) => items.iter().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
+        return walk(&v);
+    }
+    body.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| obconf::redact::is_secret_field(k))
+        .map(|(k, v)| {
+            assert_eq!(v, "[REDACTED]", "field {k}");
+            1
+        })
+        .sum()
 }
 
 #[test]
@@ -251,7 +421,7 @@ fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
     assert_eq!(count(&t), count(&text(&embedded)));
 
     let mut everything = t.clone();
-    for f in ["junit.xml", "cucumber.json"] {
+    for f in ["junit.xml", "cucumber.json", "run.json"] {
         everything.push_str(&std::fs::read_to_string(reports.join(f)).unwrap());
     }
     let secrets = std::fs::read_dir(dir.path().join("sb/secrets")).unwrap();

@@ -1,12 +1,21 @@
-//! The report formats, pinned with insta snapshots over a fixed record, and the JUnit file parsed
-//! back to prove it is well-formed XML.
+//! The report formats, pinned with insta snapshots over a fixed record; the JUnit file parsed
+//! back to prove it is well-formed XML; `run.json` read back into the record type.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::{DateTime, TimeZone as _, Utc};
 use obconf::catalog::Coverage;
+use obconf::http::{Exchange, RecordedRequest, RecordedResponse};
+use obconf::report::{Report, render_to_string};
 use obconf::runner::record::{FailureRecord, StepRecord};
-use obconf::runner::{RunRecord, ScenarioRecord, StepStatus, Verdict};
+use obconf::runner::{ExchangeRecord, RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
+
+fn at(second: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 2, 0, 55, second)
+        .single()
+        .unwrap_or_default()
+}
 
 fn step(keyword: &str, text: &str, line: usize, status: StepStatus) -> StepRecord {
     StepRecord {
@@ -15,7 +24,31 @@ fn step(keyword: &str, text: &str, line: usize, status: StepStatus) -> StepRecor
         line,
         status,
         duration: Duration::from_millis(3),
+        started: (status != StepStatus::NotRun).then(|| at(line as u32)),
+        exchanges: Vec::new(),
     }
+}
+
+/// `GET /accounts` answered with `status`, made through the real redacting constructor.
+fn exchange(status: u16, sent: DateTime<Utc>) -> ExchangeRecord {
+    ExchangeRecord::of(&Exchange {
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: "https://127.0.0.1:4443/stet/psd2/v1.4.2/accounts".into(),
+            headers: vec![("Authorization".into(), "Bearer tok-in-the-fixture".into())],
+            body: None,
+        },
+        response: Some(RecordedResponse {
+            status,
+            headers: vec![("Date".into(), "Wed, 02 Dec 2026 00:55:00 GMT".into())],
+            body: String::new(),
+        }),
+        error: None,
+        elapsed: Duration::from_millis(2),
+        at: sent,
+        unwrapped: None,
+        rejected: None,
+    })
 }
 
 fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioRecord {
@@ -48,18 +81,27 @@ fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioReco
         duration: Duration::from_millis(12),
         skip_reason: None,
         failure: None,
+        other_exchanges: Vec::new(),
     }
 }
 
 fn record() -> RunRecord {
     let mut r = RunRecord::new("embedded-stet", "stet");
+    r.obconf_version = "0.0.0-test".into();
+    r.base_url = "https://127.0.0.1:4443".into();
+    r.capabilities = vec!["sandbox.clock".into(), "stet.mtls".into()];
+    r.faults = vec!["wrong-scope-accepted".into()];
+    r.started = at(0);
+    r.finished = Some(at(1));
     r.duration = Duration::from_millis(250);
-    r.scenarios.push(scenario(
+    let mut passed = scenario(
         "STET-AIS-ACC-01",
         "CLAIRE gets all her payment accounts",
         6,
         Verdict::Passed,
-    ));
+    );
+    passed.steps[1].exchanges.push(exchange(200, at(9)));
+    r.scenarios.push(passed);
     let mut failed = scenario(
         "STET-AIS-ACC-02",
         "An access token whose scope is not aisp is refused",
@@ -70,10 +112,9 @@ fn record() -> RunRecord {
         step: "Then the response status is 403".into(),
         line: 17,
         message: "expected: HTTP 403\n  actual: HTTP 200".into(),
-        evidence: Some(
-            "request:\n  GET https://127.0.0.1:4443/stet/psd2/v1.4.2/accounts\n  Authorization: Bearer [REDACTED]\nresponse: (2 ms)\n  200 OK\n".into(),
-        ),
+        evidence: Some(exchange(200, at(17))),
     });
+    failed.steps[1].exchanges.push(exchange(200, at(17)));
     r.scenarios.push(failed);
     let mut skipped = scenario(
         "STET-AIS-TBN-01",
@@ -85,6 +126,23 @@ fn record() -> RunRecord {
     skipped.skip_reason =
         Some("the target does not declare capability `stet.trusted-beneficiaries`".into());
     r.scenarios.push(skipped);
+    let mut error = scenario(
+        "STET-AIS-ACC-03",
+        "The accounts of a PSU without accounts",
+        40,
+        Verdict::Error,
+    );
+    for s in &mut error.steps {
+        s.status = StepStatus::NotRun;
+        s.started = None;
+    }
+    error.failure = Some(FailureRecord {
+        step: "Before hook".into(),
+        line: 40,
+        message: "no run context is installed".into(),
+        evidence: None,
+    });
+    r.scenarios.push(error);
     r.coverage = Some(Coverage {
         prefix: "STET-".into(),
         covered: vec!["STET-AIS-ACC-01".into(), "STET-AIS-ACC-02".into()],
@@ -93,31 +151,49 @@ fn record() -> RunRecord {
     r
 }
 
+fn rendered(report: &dyn Report) -> String {
+    render_to_string(report, &[record()]).expect("the report renders")
+}
+
 #[test]
 fn console_summary() {
     insta::assert_snapshot!(obconf::report::console::summary(&[record()]));
 }
 
 #[test]
+fn console_progress_lines_mark_every_verdict() {
+    let r = record();
+    let lines: String = r
+        .scenarios
+        .iter()
+        .map(obconf::report::console::progress_line)
+        .collect();
+    insta::assert_snapshot!(lines);
+}
+
+#[test]
 fn cucumber_json() {
-    let json = obconf::report::cucumber_json::render(&[record()]);
+    let json: serde_json::Value =
+        serde_json::from_str(&rendered(&obconf::report::cucumber_json::CucumberJson))
+            .expect("cucumber.json is JSON");
     insta::assert_json_snapshot!(json, {
         "[].elements[].steps[].result.duration" => "[duration]",
     });
 }
 
 #[test]
-fn junit_xml_is_well_formed_and_carries_failures_and_skips() {
-    let xml = obconf::report::junit::render(&[record()]);
+fn junit_xml_is_well_formed_and_carries_failures_errors_and_skips() {
+    let xml = rendered(&obconf::report::junit::Junit);
     // Parse it back: every element must close, every attribute must be well-formed.
     let mut reader = quick_xml::Reader::from_str(&xml);
-    let (mut cases, mut failures, mut skipped) = (0, 0, 0);
+    let (mut cases, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
     loop {
         match reader.read_event().expect("junit.xml is well-formed XML") {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
                 match e.name().as_ref() {
                     b"testcase" => cases += 1,
                     b"failure" => failures += 1,
+                    b"error" => errors += 1,
                     b"skipped" => skipped += 1,
                     _ => {}
                 }
@@ -126,9 +202,35 @@ fn junit_xml_is_well_formed_and_carries_failures_and_skips() {
             _ => {}
         }
     }
-    assert_eq!((cases, failures, skipped), (3, 1, 1));
+    assert_eq!((cases, failures, errors, skipped), (4, 1, 1, 1));
     let redacted = regex::Regex::new(r#"(timestamp|time|hostname|id)="[^"]*""#)
         .unwrap()
         .replace_all(&xml, "$1=\"[redacted]\"");
     insta::assert_snapshot!(redacted);
+}
+
+#[test]
+fn run_json_holds_the_whole_record_and_reads_back() {
+    let text = rendered(&obconf::report::run_json::RunJson);
+    assert!(!text.contains("tok-in-the-fixture"), "{text}");
+    let doc: RunDocument = serde_json::from_str(&text).expect("run.json reads back");
+    assert_eq!(doc.format, RunDocument::FORMAT);
+    let run = &doc.runs[0];
+    assert_eq!(run.count(Verdict::Passed), 1);
+    assert_eq!(run.count(Verdict::Error), 1);
+    assert_eq!(run.scenarios[0].exchanges().count(), 1);
+    assert_eq!(run.started, at(0));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    insta::assert_json_snapshot!(json, {
+        ".obconf_version" => "[version]",
+    });
+}
+
+#[test]
+fn unknown_report_kinds_are_not_found_and_every_known_one_renders() {
+    assert!(obconf::report::by_kind("html").is_none());
+    for kind in obconf::report::kinds() {
+        let report = obconf::report::by_kind(kind).expect("a known kind");
+        assert!(!rendered(report.as_ref()).is_empty(), "{kind}");
+    }
 }

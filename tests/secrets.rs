@@ -1,6 +1,7 @@
 //! No secret leaves the process: every token, code, password and key the run learned (all are
-//! registered for redaction) is absent from the console summary, junit.xml and cucumber.json of
-//! runs whose failures print token exchanges as evidence.
+//! registered for redaction) is absent from the console summary, junit.xml, cucumber.json and
+//! run.json (which holds every exchange, passed or failed) of runs whose failures print token
+//! exchanges as evidence.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -28,7 +29,7 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
             tags: None,
             name: None,
             concurrency: None,
-            progress: false,
+            reporter: None,
         };
         runner::run(request, stet, record.clone())
             .await
@@ -43,7 +44,7 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
     let dir = tempfile::tempdir().unwrap();
     obconf::report::write_files(&records, dir.path()).unwrap();
     let mut everything = obconf::report::console::summary(&records);
-    for f in ["junit.xml", "cucumber.json"] {
+    for f in ["junit.xml", "cucumber.json", "run.json"] {
         everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap());
     }
     assert!(

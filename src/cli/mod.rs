@@ -1,9 +1,12 @@
 //! The command line: parses arguments, calls the engine, renders errors once, picks the exit code.
 //!
 //! Exit codes are a contract (README): 0 every selected scenario passed; 1 at least one failed (or
-//! the self-test found a blind check); 2 usage, target-file or feature-file error; 130 interrupted
-//! (reports still written). Nothing below this module prints user-facing errors.
+//! the self-test found a blind check); 2 usage, target-file, feature-file or report error; 130
+//! interrupted (reports still written). Every command returns a [`CliError`], whose
+//! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
+//! Nothing below this module prints user-facing errors.
 
+mod error;
 mod run;
 mod sandbox;
 mod show;
@@ -13,10 +16,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub const EXIT_PASSED: i32 = 0;
-pub const EXIT_FAILED: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_INTERRUPTED: i32 = 130;
+pub use error::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, EXIT_USAGE};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -61,15 +61,18 @@ pub struct RunArgs {
     /// Folder of features (default: the project's own).
     #[arg(long)]
     pub features: Option<PathBuf>,
-    /// Cucumber tag expression, e.g. `@STET-AIS-ACC-01 or @consent`.
+    /// Cucumber tag expression, e.g. `@<catalog id> or @consent`.
     #[arg(long)]
     pub tags: Option<String>,
     /// Only scenarios whose name matches this regular expression.
     #[arg(long)]
     pub name: Option<String>,
-    /// Where junit.xml and cucumber.json go.
+    /// Where the reports go (run.json, and those chosen with --report).
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Report files to write besides run.json, comma-separated: junit, cucumber-json, run-json.
+    #[arg(long, value_delimiter = ',', default_value = "junit,cucumber-json")]
+    pub report: Vec<String>,
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
@@ -93,29 +96,20 @@ pub struct SandboxArgs {
 
 /// Runs the command line `args` (including the program name) and returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_PASSED
-            };
-            let _ = e.print();
-            return code;
-        }
-    };
+    let result = dispatch(args);
+    if let Err(e) = &result {
+        report_error(e);
+    }
+    error::exit_code(&result)
+}
+
+fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
+    let cli = Cli::try_parse_from(args).map_err(CliError::Usage)?;
     crate::tls::install_crypto_provider();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_USAGE;
-        }
-    };
+        .map_err(CliError::Runtime)?;
     runtime.block_on(async move {
         match cli.command {
             Command::Run(args) => run::run(args).await,
@@ -127,9 +121,22 @@ pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
     })
 }
 
-/// Prints a user-facing error once, in one format.
-pub(crate) fn report_error(error: &dyn std::fmt::Display) {
-    eprintln!("error: {}", crate::redact::redact(&error.to_string()));
+/// Prints a command's error once, in one format, redacted: the only place errors are printed.
+/// A verdict the output already showed (a failed scenario) is not printed again.
+fn report_error(error: &CliError) {
+    match error {
+        CliError::Usage(e) => {
+            let _ = e.print();
+        }
+        e if e.is_verdict() => {}
+        e => {
+            let text = crate::redact::redact(&e.to_string());
+            // Some renderings (serde-saphyr's) already start with `error: `.
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            let mut err = std::io::stderr().lock();
+            let _ = std::io::Write::write_all(&mut err, format!("error: {text}\n").as_bytes());
+        }
+    }
 }
 
 /// Writes to stdout, ignoring errors: a closed pipe (`obconf run | head`) must not turn into a

@@ -5,37 +5,35 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, EXIT_USAGE, RunArgs, report_error, say};
+use super::{CliError, RunArgs, say};
 use crate::features::default_root;
+use crate::report::console::Console;
+use crate::report::{self, LiveReporter, Report};
 use crate::runner::{self, RunRecord, RunRequest};
 use crate::steps::{families, family};
-use crate::target::{Target, TargetError};
+use crate::target::Target;
 
-pub async fn run(args: RunArgs) -> i32 {
-    let targets = match targets(&args) {
-        Ok(t) => t,
-        Err(message) => {
-            report_error(&message);
-            return EXIT_USAGE;
-        }
-    };
-    let name = match args.name.as_deref().map(regex::Regex::new).transpose() {
-        Ok(n) => n,
-        Err(e) => {
-            report_error(&format!("--name is not a regular expression: {e}"));
-            return EXIT_USAGE;
-        }
-    };
-    let features_root = match args.features.clone().map(Ok).unwrap_or_else(default_root) {
-        Ok(r) => r,
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
-        }
+pub async fn run(args: RunArgs) -> Result<(), CliError> {
+    let reports = reports(&args.report)?;
+    let targets = targets(&args)?;
+    let name = args
+        .name
+        .as_deref()
+        .map(|pattern| {
+            regex::Regex::new(pattern).map_err(|source| CliError::NameRegex {
+                pattern: pattern.to_string(),
+                source,
+            })
+        })
+        .transpose()?;
+    let features_root = match args.features.clone() {
+        Some(root) => root,
+        None => default_root()?,
     };
 
+    let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();
-    let mut code = EXIT_PASSED;
+    let mut stopped: Option<CliError> = None;
     for target in targets {
         let Some(fam) = family(&target.family) else {
             continue; // checked in `targets`
@@ -48,14 +46,14 @@ pub async fn run(args: RunArgs) -> i32 {
             );
         }
         say(&format!("{} against {}\n", fam.title(), target.name));
-        let record = Arc::new(Mutex::new(RunRecord::new(&target.name, fam.name())));
+        let record = Arc::new(Mutex::new(RunRecord::for_target(&target, fam.name())));
         let request = RunRequest {
             target,
             features_root: features_root.clone(),
             tags: args.tags.clone(),
             name: name.clone(),
             concurrency: args.concurrency,
-            progress: true,
+            reporter: Some(console.clone()),
         };
         let outcome = tokio::select! {
             r = runner::run(request, fam, record.clone()) => Some(r),
@@ -67,60 +65,74 @@ pub async fn run(args: RunArgs) -> i32 {
             .unwrap_or_else(|p| p.into_inner().clone());
         match outcome {
             Some(Ok(())) => {}
-            Some(Err(e)) => {
-                report_error(&e);
-                code = EXIT_USAGE;
-            }
+            Some(Err(e)) => stopped = Some(e.into()),
             None => {
                 taken.interrupted = Some("interrupted (Ctrl-C)".into());
-                taken.sort();
-                code = EXIT_INTERRUPTED;
+                stopped = Some(CliError::Interrupted);
             }
         }
-        let stop = code != EXIT_PASSED && code != EXIT_FAILED;
+        if taken.finished.is_none() {
+            // Stopped, or never started (no features of this family): it ends now.
+            taken.finish();
+        }
         records.push(taken);
-        if stop {
+        if stopped.is_some() {
             break;
         }
     }
 
-    say(&crate::report::console::summary(&records));
-    match crate::report::write_files(&records, &args.out) {
-        Ok(paths) => {
-            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            say(&format!("reports: {}\n", shown.join(", ")));
-        }
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
+    let shown = console
+        .finish(&records)
+        .map_err(report::ReportError::Console);
+    let written = report::write_reports(&reports, &records, &args.out);
+    if let Ok(paths) = &written {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        say(&format!("reports: {}\n", shown.join(", ")));
+    }
+    let finishing = [shown.err(), written.err()]
+        .into_iter()
+        .flatten()
+        .map(CliError::from)
+        .reduce(|first, then| first.and(Some(then)));
+    match (stopped, finishing) {
+        (Some(first), then) => Err(first.and(then)),
+        (None, Some(e)) => Err(e),
+        (None, None) if records.iter().any(RunRecord::failed) => Err(CliError::ScenariosFailed),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The report files `--report` names, or a usage error naming the known kinds.
+fn reports(kinds: &[String]) -> Result<Vec<Box<dyn Report>>, CliError> {
+    let mut chosen: Vec<Box<dyn Report>> = Vec::new();
+    for kind in kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        let report = report::by_kind(kind).ok_or_else(|| CliError::UnknownReport {
+            kind: kind.to_string(),
+            known: report::kinds(),
+        })?;
+        if !chosen.iter().any(|r| r.kind() == report.kind()) {
+            chosen.push(report);
         }
     }
-    if code == EXIT_PASSED && records.iter().any(RunRecord::failed) {
-        code = EXIT_FAILED;
-    }
-    code
+    Ok(chosen)
 }
 
 /// The targets to run: the file given, or every family's embedded target.
-fn targets(args: &RunArgs) -> Result<Vec<Target>, String> {
+fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
+    if args.concurrency == Some(0) {
+        return Err(CliError::ZeroConcurrency);
+    }
     let Some(path) = &args.target else {
         return Ok(families().iter().map(|f| f.embedded_target()).collect());
     };
     let env = |k: &str| std::env::var(k).ok();
-    let target = Target::load(path, &env).map_err(|e: TargetError| e.to_string())?;
+    let target = Target::load(path, &env)?;
     if family(&target.family).is_none() {
-        let known: Vec<&str> = families().iter().map(|f| f.name()).collect();
-        return Err(format!(
-            "{}: unknown family `{}` (hint: one of {})",
-            path.display(),
-            target.family,
-            known.join(", ")
-        ));
-    }
-    if let Some(n) = args.concurrency
-        && n == 0
-    {
-        return Err("--concurrency must be at least 1".into());
+        return Err(CliError::UnknownFamily {
+            origin: Some(path.clone()),
+            family: target.family,
+            known: families().iter().map(|f| f.name()).collect(),
+        });
     }
     Ok(vec![target])
 }

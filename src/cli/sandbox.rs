@@ -7,53 +7,33 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{EXIT_PASSED, EXIT_USAGE, SandboxArgs, report_error};
+use super::{CliError, SandboxArgs};
 use crate::family::EmbeddedBank;
 use crate::sandbox::FaultSet;
 use crate::steps::{families, family};
 
-pub async fn sandbox(args: SandboxArgs) -> i32 {
+pub async fn sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let wanted = args
         .family
         .clone()
         .or_else(|| families().first().map(|f| f.name().to_string()))
         .unwrap_or_default();
     let Some(fam) = family(&wanted) else {
-        let known: Vec<&str> = families().iter().map(|f| f.name()).collect();
-        report_error(&format!(
-            "unknown family `{}` (hint: one of {})",
-            wanted,
-            known.join(", ")
-        ));
-        return EXIT_USAGE;
+        return Err(CliError::UnknownFamily {
+            origin: None,
+            family: wanted,
+            known: families().iter().map(|f| f.name()).collect(),
+        });
     };
-    let faults = match FaultSet::parse(&args.faults, fam.faults()) {
-        Ok(f) => f,
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
-        }
-    };
-    let bank = match fam
+    let faults = FaultSet::parse(&args.faults, fam.faults())?;
+    let bank = fam
         .start_embedded(fam.embedded_target(), faults.clone(), args.listen)
-        .await
-    {
-        Ok(b) => b,
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
-        }
-    };
-    let target_path = match write_target(&bank, &args.out, &faults) {
-        Ok(p) => p,
-        Err(e) => {
-            report_error(&format!(
-                "cannot write the sandbox files to `{}`: {e}",
-                args.out.display()
-            ));
-            return EXIT_USAGE;
-        }
-    };
+        .await?;
+    let target_path =
+        write_target(&bank, &args.out, &faults).map_err(|source| CliError::SandboxFiles {
+            path: args.out.clone(),
+            source,
+        })?;
     // Written with errors ignored: the bank must keep serving when nobody reads its console any
     // more (a closed pipe would make `println!` panic and take the bank down).
     let mut banner = format!(
@@ -68,7 +48,11 @@ pub async fn sandbox(args: SandboxArgs) -> i32 {
     let shown = target_path.display();
     let _ = writeln!(banner, "target file: {shown}");
     let _ = writeln!(banner, "run against it with: obconf run --target {shown}");
-    let content = std::fs::read_to_string(&target_path).unwrap_or_default();
+    let content =
+        std::fs::read_to_string(&target_path).map_err(|source| CliError::SandboxFiles {
+            path: target_path.clone(),
+            source,
+        })?;
     let _ = writeln!(
         banner,
         "---\n{content}---\nserving until interrupted (Ctrl-C)"
@@ -79,7 +63,7 @@ pub async fn sandbox(args: SandboxArgs) -> i32 {
     drop(out);
     let _ = tokio::signal::ctrl_c().await;
     drop(bank);
-    EXIT_PASSED
+    Ok(())
 }
 
 /// Writes `target.yaml`, `ca.pem` and `secrets/` into `dir`; returns the target file's path.

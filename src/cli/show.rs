@@ -2,26 +2,22 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_FAILED, EXIT_PASSED, EXIT_USAGE, report_error};
+use super::CliError;
 use crate::catalog::Coverage;
 use crate::features::{FeatureSet, default_root, family_dir};
 use crate::steps::families;
 
+/// The features folder given (which must exist), or the project's own.
 fn root(features: Option<PathBuf>) -> Result<PathBuf, crate::features::FeatureError> {
     match features {
+        Some(p) if !p.is_dir() => Err(crate::features::FeatureError::NoDir(p)),
         Some(p) => Ok(p),
         None => default_root(),
     }
 }
 
-pub fn list(features: Option<PathBuf>) -> i32 {
-    let root = match root(features) {
-        Ok(r) => r,
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
-        }
-    };
+pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
+    let root = root(features)?;
     for family in families() {
         let names: Vec<&str> = families().iter().map(|f| f.name()).collect();
         let Some(dir) = family_dir(&root, family.name(), &names) else {
@@ -30,10 +26,7 @@ pub fn list(features: Option<PathBuf>) -> i32 {
         let set = match FeatureSet::load(&dir) {
             Ok(s) => s,
             Err(crate::features::FeatureError::NoDir(_)) => continue,
-            Err(e) => {
-                report_error(&e);
-                return EXIT_USAGE;
-            }
+            Err(e) => return Err(e.into()),
         };
         println!("{} ({})", family.title(), family.name());
         for s in set.scenarios() {
@@ -55,10 +48,10 @@ pub fn list(features: Option<PathBuf>) -> i32 {
             println!("  without a scenario yet: {}", coverage.missing.join(", "));
         }
     }
-    EXIT_PASSED
+    Ok(())
 }
 
-pub fn faults() -> i32 {
+pub fn faults() -> Result<(), CliError> {
     for family in families() {
         println!("{} ({})", family.title(), family.name());
         for f in family.faults() {
@@ -66,32 +59,23 @@ pub fn faults() -> i32 {
             println!("  {:<28} breaks {}", "", f.breaks.join(", "));
         }
     }
-    EXIT_PASSED
+    Ok(())
 }
 
-pub async fn self_test(features: Option<PathBuf>, only: Option<String>) -> i32 {
-    let root = match root(features) {
-        Ok(r) => r,
-        Err(e) => {
-            report_error(&e);
-            return EXIT_USAGE;
-        }
-    };
+pub async fn self_test(features: Option<PathBuf>, only: Option<String>) -> Result<(), CliError> {
+    let root = root(features)?;
     let mut sound = true;
     for family in families() {
         if only.as_deref().is_some_and(|o| o != family.name()) {
             continue;
         }
-        match crate::selftest::mutation_matrix(family, &root).await {
-            Ok(m) => {
-                print!("{}", m.render());
-                sound &= m.is_sound();
-            }
-            Err(e) => {
-                report_error(&e);
-                return EXIT_USAGE;
-            }
-        }
+        let m = crate::selftest::mutation_matrix(family, &root).await?;
+        print!("{}", m.render());
+        sound &= m.is_sound();
     }
-    if sound { EXIT_PASSED } else { EXIT_FAILED }
+    if sound {
+        Ok(())
+    } else {
+        Err(CliError::NotSound)
+    }
 }

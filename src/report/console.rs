@@ -1,23 +1,101 @@
-//! The console summary: failures with their evidence, then a table per feature, then coverage.
+//! The console: a line per finished scenario while the run goes, then the summary (failures with
+//! their evidence, scenarios without a verdict and why, a table per feature, coverage).
+//!
+//! [`Console`] is the [`Reporter`] behind `obconf run`; [`summary`] is its final text. It writes to
+//! its sink and nowhere else, and never reads anything but the record.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write;
 
+use tabled::builder::Builder;
 use tabled::settings::Style;
-use tabled::{Table, Tabled};
 
-use crate::runner::{RunRecord, Verdict};
+use super::{RenderError, Reporter};
+use crate::runner::{RunRecord, ScenarioRecord, Verdict};
 
-#[derive(Tabled)]
-struct Row {
-    #[tabled(rename = "feature")]
-    feature: String,
-    passed: usize,
-    failed: usize,
-    skipped: usize,
+/// The console reporter: progress lines, then the summary, into `out`.
+pub struct Console {
+    out: Box<dyn Write + Send>,
+    /// The first error writing a progress line; returned by [`Reporter::finish`].
+    failed: Option<std::io::Error>,
 }
 
-/// Failures, skips with reasons, the per-feature table and the coverage line for each record.
+impl Console {
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        Self { out, failed: None }
+    }
+
+    /// The console of `obconf run`: standard output, where a reader that went away (`obconf run |
+    /// head`) is not an error, so that the run still writes its reports.
+    pub fn stdout() -> Self {
+        Self::new(Box::new(Stdout))
+    }
+}
+
+impl Reporter for Console {
+    fn scenario_finished(&mut self, _family: &str, scenario: &ScenarioRecord) {
+        let line = progress_line(scenario);
+        if let Err(e) = self
+            .out
+            .write_all(line.as_bytes())
+            .and_then(|()| self.out.flush())
+        {
+            self.failed.get_or_insert(e);
+        }
+    }
+
+    fn finish(&mut self, runs: &[RunRecord]) -> Result<(), RenderError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e.into());
+        }
+        self.out.write_all(summary(runs).as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// `  ok   <catalog id> <scenario name> (12 ms)`.
+pub fn progress_line(s: &ScenarioRecord) -> String {
+    let mark = match s.verdict {
+        Verdict::Passed => "ok  ",
+        Verdict::Failed => "FAIL",
+        Verdict::Error => "ERR ",
+        Verdict::Skipped => "skip",
+        Verdict::NotRun => "----",
+        Verdict::Waived => "wvd ",
+    };
+    crate::redact::redact(&format!(
+        "  {mark} {} ({} ms)\n",
+        s.name,
+        s.duration.as_millis()
+    ))
+}
+
+/// Standard output with a closed pipe taken as "nobody reads any more" rather than an error.
+struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::io::stdout().lock().write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match std::io::stdout().lock().flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// Columns always shown, then those shown only when a run has such scenarios.
+const ALWAYS: [Verdict; 3] = [Verdict::Passed, Verdict::Failed, Verdict::Skipped];
+
+/// Failures, scenarios without a verdict and why, the per-feature table and the coverage line
+/// for each record.
 pub fn summary(records: &[RunRecord]) -> String {
     let mut out = String::new();
     for record in records {
@@ -32,48 +110,25 @@ pub fn summary(records: &[RunRecord]) -> String {
                 let _ = writeln!(out, "\n{f}");
             }
         }
-        let skips: Vec<String> = record
+        let unjudged: Vec<String> = record
             .scenarios
             .iter()
-            .filter(|s| s.verdict == Verdict::Skipped || s.verdict == Verdict::NotRun)
-            .map(|s| {
-                format!(
-                    "  {} [{}] {}: {}",
+            .filter_map(|s| {
+                let reason = s.reason()?;
+                Some(format!(
+                    "  {} [{}] {}: {reason}",
                     s.verdict.label(),
                     s.ids(),
-                    s.name,
-                    s.skip_reason.as_deref().unwrap_or("the run stopped first")
-                )
+                    s.name
+                ))
             })
             .collect();
-        if !skips.is_empty() {
+        if !unjudged.is_empty() {
             let _ = writeln!(out, "\nNot run:");
-            for s in skips {
+            for s in unjudged {
                 let _ = writeln!(out, "{s}");
             }
         }
-        let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-        for s in &record.scenarios {
-            let row = rows.entry(s.feature.clone()).or_insert_with(|| Row {
-                feature: s.feature.clone(),
-                passed: 0,
-                failed: 0,
-                skipped: 0,
-            });
-            match s.verdict {
-                Verdict::Passed => row.passed += 1,
-                Verdict::Failed => row.failed += 1,
-                Verdict::Skipped | Verdict::NotRun => row.skipped += 1,
-            }
-        }
-        let total = Row {
-            feature: "total".into(),
-            passed: record.count(Verdict::Passed),
-            failed: record.count(Verdict::Failed),
-            skipped: record.count(Verdict::Skipped) + record.count(Verdict::NotRun),
-        };
-        let mut table_rows: Vec<Row> = rows.into_values().collect();
-        table_rows.push(total);
         let _ = writeln!(
             out,
             "\n{} against {} ({:.2} s)",
@@ -81,7 +136,7 @@ pub fn summary(records: &[RunRecord]) -> String {
             record.target,
             record.duration.as_secs_f64()
         );
-        let _ = writeln!(out, "{}", Table::new(table_rows).with(Style::modern()));
+        let _ = writeln!(out, "{}", table(record));
         if let Some(c) = &record.coverage {
             let _ = write!(out, "coverage {}", c.line());
             if c.missing.is_empty() {
@@ -95,4 +150,35 @@ pub fn summary(records: &[RunRecord]) -> String {
         }
     }
     crate::redact::redact(&out)
+}
+
+/// One row per feature and a total: passed, failed, skipped, and error, not run or waived when a
+/// scenario has that verdict.
+fn table(record: &RunRecord) -> String {
+    let columns: Vec<Verdict> = Verdict::ALL
+        .into_iter()
+        .filter(|v| ALWAYS.contains(v) || record.count(*v) > 0)
+        .collect();
+    let mut rows: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
+    for s in &record.scenarios {
+        *rows
+            .entry(s.feature.as_str())
+            .or_default()
+            .entry(s.verdict)
+            .or_default() += 1;
+    }
+    let mut builder = Builder::default();
+    builder.push_record(
+        std::iter::once("feature".to_string()).chain(columns.iter().map(|v| v.label().into())),
+    );
+    let row = |name: &str, count: &dyn Fn(Verdict) -> usize| -> Vec<String> {
+        std::iter::once(name.to_string())
+            .chain(columns.iter().map(|v| count(*v).to_string()))
+            .collect()
+    };
+    for (feature, counts) in &rows {
+        builder.push_record(row(feature, &|v| counts.get(&v).copied().unwrap_or(0)));
+    }
+    builder.push_record(row("total", &|v| record.count(v)));
+    builder.build().with(Style::modern()).to_string()
 }

@@ -1,14 +1,37 @@
 //! `cucumber.json`: the Cucumber JSON format (features → elements → steps) that report tools read.
-//! A failed step's `error_message` holds the catalog id, the message and the evidence.
+//! A failed step's `error_message` holds the catalog id, the message and the evidence; a scenario
+//! that could not run carries a failed `before` hook with the same text; skipped, not-run and
+//! waived scenarios say why in their `description`. Rendering only reads the record.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use serde_json::{Value, json};
 
+use super::{RenderError, Report};
 use crate::runner::{RunRecord, StepStatus, Verdict};
 
+/// The `cucumber-json` report.
+pub struct CucumberJson;
+
+impl Report for CucumberJson {
+    fn kind(&self) -> &'static str {
+        "cucumber-json"
+    }
+
+    fn file_name(&self) -> &'static str {
+        "cucumber.json"
+    }
+
+    fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
+        serde_json::to_writer_pretty(&mut *out, &document(runs))?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
 /// The Cucumber JSON document for `records`.
-pub fn render(records: &[RunRecord]) -> Value {
+pub fn document(records: &[RunRecord]) -> Value {
     let mut features: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
     for record in records {
         for s in &record.scenarios {
@@ -50,12 +73,25 @@ pub fn render(records: &[RunRecord]) -> Value {
                 "tags": s.tags.iter().map(|t| json!({"name": format!("@{t}")})).collect::<Vec<_>>(),
                 "steps": steps,
             });
-            if s.verdict == Verdict::Skipped || s.verdict == Verdict::NotRun {
-                element["description"] = json!(
-                    s.skip_reason
-                        .clone()
-                        .unwrap_or_else(|| "not run: the run stopped first".into())
-                );
+            match s.verdict {
+                Verdict::Skipped | Verdict::NotRun | Verdict::Waived => {
+                    let reason = s.reason().unwrap_or_default();
+                    element["description"] = json!(match s.verdict {
+                        Verdict::Skipped => reason,
+                        other => format!("{}: {reason}", other.label()),
+                    });
+                }
+                Verdict::Error => {
+                    element["before"] = json!([{
+                        "match": {"location": "obconf"},
+                        "result": {
+                            "status": "failed",
+                            "duration": 0,
+                            "error_message": s.failure_text().unwrap_or_default(),
+                        },
+                    }]);
+                }
+                Verdict::Passed | Verdict::Failed => {}
             }
             features
                 .entry(uri)

@@ -1,17 +1,38 @@
 //! `junit.xml`: one test suite per feature, one test case per scenario named with its catalog id.
 //! The class name is `<family>.<feature file stem>` so CI dashboards group by family. A failure
 //! carries the same text as the console: catalog id, step, expected against actual, evidence.
+//! A scenario that could not run is a JUnit `<error>`; skipped, not-run and waived ones are
+//! `<skipped>` with their reason. Rendering only reads the record.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use junit_report::{
     Duration as JDuration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder,
 };
 
+use super::{RenderError, Report};
 use crate::runner::{RunRecord, ScenarioRecord, Verdict};
 
-/// The JUnit XML text for `records`.
-pub fn render(records: &[RunRecord]) -> String {
+/// The `junit` report.
+pub struct Junit;
+
+impl Report for Junit {
+    fn kind(&self) -> &'static str {
+        "junit"
+    }
+
+    fn file_name(&self) -> &'static str {
+        "junit.xml"
+    }
+
+    fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
+        render(runs, out)
+    }
+}
+
+/// Writes the JUnit XML for `records` into `out`.
+pub fn render(records: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
     let mut report = ReportBuilder::new();
     for record in records {
         let mut suites: BTreeMap<String, Vec<TestCase>> = BTreeMap::new();
@@ -25,11 +46,8 @@ pub fn render(records: &[RunRecord]) -> String {
             report.add_testsuite(TestSuiteBuilder::new(&name).add_testcases(cases).build());
         }
     }
-    let mut buf = Vec::new();
-    if report.build().write_xml(&mut buf).is_err() {
-        return String::new();
-    }
-    String::from_utf8(buf).unwrap_or_default()
+    report.build().write_xml(out)?;
+    Ok(())
 }
 
 fn case(family: &str, s: &ScenarioRecord) -> TestCase {
@@ -46,16 +64,19 @@ fn case(family: &str, s: &ScenarioRecord) -> TestCase {
             b.set_trace(&s.failure_text().unwrap_or_default());
             b
         }
-        Verdict::Skipped => TestCaseBuilder::skipped_with_cause(
-            &s.name,
-            "capability",
-            s.skip_reason.as_deref().unwrap_or(""),
-        ),
-        Verdict::NotRun => TestCaseBuilder::skipped_with_cause(
-            &s.name,
-            "interrupted",
-            "the run stopped before this scenario finished",
-        ),
+        Verdict::Error => {
+            let message = s
+                .failure
+                .as_ref()
+                .map(|f| format!("[{}] {}", s.ids(), f.message.lines().next().unwrap_or("")))
+                .unwrap_or_default();
+            let mut b = TestCaseBuilder::error(&s.name, duration, "could-not-run", &message);
+            b.set_trace(&s.failure_text().unwrap_or_default());
+            b
+        }
+        Verdict::Skipped => TestCaseBuilder::skipped_with_cause(&s.name, "capability", &reason(s)),
+        Verdict::NotRun => TestCaseBuilder::skipped_with_cause(&s.name, "interrupted", &reason(s)),
+        Verdict::Waived => TestCaseBuilder::skipped_with_cause(&s.name, "waived", &reason(s)),
     };
     let stem = s
         .path
@@ -70,4 +91,8 @@ fn case(family: &str, s: &ScenarioRecord) -> TestCase {
         s.tags.join(" @")
     ));
     builder.build()
+}
+
+fn reason(s: &ScenarioRecord) -> String {
+    s.reason().unwrap_or_default()
 }

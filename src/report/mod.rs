@@ -1,36 +1,159 @@
-//! Reporters: turn a [`RunRecord`] into the console summary, `junit.xml` and `cucumber.json`.
+//! Reporters: everything that turns a [`RunRecord`] into something a person or a tool reads.
 //!
-//! Reporters read the record and nothing else; they never run anything. Everything they write was
-//! redacted when it entered the record, and is passed through [`crate::redact`] once more here.
+//! Two seams. A [`Report`] is a file in `--out` (`junit.xml`, `cucumber.json`, `run.json`), chosen
+//! with `--report` by its [`kinds`] name; `run.json` is written by every run whatever `--report`
+//! says. A [`Reporter`] is live output: it hears of each scenario as it finishes (the console's
+//! progress line) and has the last word when the invocation ends (the console summary).
+//!
+//! Reporters read the record and nothing else; they never run anything and never print errors
+//! (they return them, typed). Everything they write was redacted when it entered the record, and
+//! file reports pass through [`crate::redact`] once more here.
 
 pub mod console;
 pub mod cucumber_json;
 pub mod junit;
+pub mod run_json;
 
+use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use crate::runner::RunRecord;
+use crate::runner::{RunRecord, ScenarioRecord};
 
-/// Why the report files could not be written.
+/// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write reports to `{path}`: {source} (hint: --out takes a writable folder)")]
-pub struct ReportError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
+pub enum RenderError {
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot serialize JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write XML: {0}")]
+    Xml(#[from] junit_report::Error),
+    #[error("the rendered report is not UTF-8 text: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
 }
 
-/// Writes `junit.xml` and `cucumber.json` for `records` into `dir` and returns their paths.
-pub fn write_files(records: &[RunRecord], dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    let err = |path: &Path| {
+/// Why the reports could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write reports to `{path}`: {source} (hint: --out takes a writable folder)")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot render `{file}`: {source}")]
+    Render {
+        file: &'static str,
+        source: RenderError,
+    },
+    #[error("the console summary cannot be written: {0}")]
+    Console(RenderError),
+}
+
+/// A report file.
+pub trait Report: Send + Sync {
+    /// The `--report` name of this kind (`junit`).
+    fn kind(&self) -> &'static str;
+    /// Its file name in `--out` (`junit.xml`).
+    fn file_name(&self) -> &'static str;
+    /// Writes the report of `runs` (every family's run of the invocation) into `out`.
+    fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError>;
+}
+
+/// Live output: a line per finished scenario while runs go, a summary when they all ended.
+pub trait Reporter: Send {
+    /// A scenario of `family`'s run finished. Called by the collector, as scenarios finish.
+    fn scenario_finished(&mut self, family: &str, scenario: &ScenarioRecord);
+    /// Every run of the invocation ended (or the invocation stopped): the last word.
+    fn finish(&mut self, runs: &[RunRecord]) -> Result<(), RenderError>;
+}
+
+/// A [`Reporter`] shared by the command line (which calls [`Reporter::finish`]) and the runs (whose
+/// collector calls [`Reporter::scenario_finished`]).
+#[derive(Clone)]
+pub struct LiveReporter(Arc<Mutex<dyn Reporter>>);
+
+impl LiveReporter {
+    pub fn new(reporter: impl Reporter + 'static) -> Self {
+        Self(Arc::new(Mutex::new(reporter)))
+    }
+
+    pub fn scenario_finished(&self, family: &str, scenario: &ScenarioRecord) {
+        let mut r = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        r.scenario_finished(family, scenario);
+    }
+
+    pub fn finish(&self, runs: &[RunRecord]) -> Result<(), RenderError> {
+        let mut r = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        r.finish(runs)
+    }
+}
+
+impl fmt::Debug for LiveReporter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LiveReporter")
+    }
+}
+
+/// The `--report` names every run may choose, and the default choice.
+pub fn kinds() -> Vec<&'static str> {
+    all().iter().map(|r| r.kind()).collect()
+}
+
+/// `--report`'s default: `junit` and `cucumber-json`.
+pub const DEFAULT_KINDS: &[&str] = &["junit", "cucumber-json"];
+
+fn all() -> Vec<Box<dyn Report>> {
+    vec![
+        Box::new(junit::Junit),
+        Box::new(cucumber_json::CucumberJson),
+        Box::new(run_json::RunJson),
+    ]
+}
+
+/// The report of kind `name`, if there is one.
+pub fn by_kind(name: &str) -> Option<Box<dyn Report>> {
+    all().into_iter().find(|r| r.kind() == name)
+}
+
+/// Renders one report to text, redacted once more.
+pub fn render_to_string(report: &dyn Report, runs: &[RunRecord]) -> Result<String, RenderError> {
+    let mut buf = Vec::new();
+    report.render(runs, &mut buf)?;
+    Ok(crate::redact::redact(&String::from_utf8(buf)?))
+}
+
+/// Writes the default reports (`junit.xml`, `cucumber.json`) and `run.json` for `runs` into `dir`.
+pub fn write_files(runs: &[RunRecord], dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let defaults: Vec<Box<dyn Report>> = DEFAULT_KINDS.iter().filter_map(|k| by_kind(k)).collect();
+    write_reports(&defaults, runs, dir)
+}
+
+/// Writes each of `reports` for `runs` into `dir` and returns their paths. `run.json` is added
+/// when `reports` does not hold it: every run writes it.
+pub fn write_reports(
+    reports: &[Box<dyn Report>],
+    runs: &[RunRecord],
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let write_err = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| ReportError { path, source }
+        move |source| ReportError::Write { path, source }
     };
-    std::fs::create_dir_all(dir).map_err(err(dir))?;
-    let junit_path = dir.join("junit.xml");
-    std::fs::write(&junit_path, crate::redact::redact(&junit::render(records)))
-        .map_err(err(&junit_path))?;
-    let json_path = dir.join("cucumber.json");
-    let json = serde_json::to_string_pretty(&cucumber_json::render(records)).unwrap_or_default();
-    std::fs::write(&json_path, crate::redact::redact(&json)).map_err(err(&json_path))?;
-    Ok(vec![junit_path, json_path])
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    let always: Box<dyn Report> = Box::new(run_json::RunJson);
+    let extra = (!reports.iter().any(|r| r.kind() == always.kind())).then_some(&always);
+    let mut paths = Vec::new();
+    for report in reports.iter().chain(extra) {
+        let text =
+            render_to_string(report.as_ref(), runs).map_err(|source| ReportError::Render {
+                file: report.file_name(),
+                source,
+            })?;
+        let path = dir.join(report.file_name());
+        std::fs::write(&path, text).map_err(write_err(&path))?;
+        paths.push(path);
+    }
+    Ok(paths)
 }

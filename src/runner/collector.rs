@@ -1,29 +1,49 @@
-//! Turns cucumber's event stream into a [`RunRecord`], and prints one line per finished scenario.
+//! Turns cucumber's event stream into a [`RunRecord`], and tells the live reporter of each
+//! finished scenario.
 //!
 //! Scenarios run concurrently, so events interleave; they are kept apart by the scenario's source
-//! location. The evidence of a failed step is the World's last exchange, rendered (and redacted)
-//! here: steps only say what they expected and what they got.
+//! location ([`ScenarioKey`]). Every exchange of a scenario reaches the collector through the
+//! [`ExchangeStash`], filled by the runner's `after` hook (which sees the World) before the
+//! scenario's `Finished` event; the collector places each exchange in the step that was running
+//! when it was sent (by cucumber's event timestamps). The evidence of a failed step is the World's
+//! last exchange, taken here: steps only say what they expected and what they got. The collector
+//! never prints: live output is the [`LiveReporter`]'s.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, gherkin, parser};
 
+use super::evidence::ExchangeRecord;
 use super::record::{FailureRecord, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
 use crate::catalog::catalog;
 use crate::redact::redact;
+use crate::report::LiveReporter;
 use crate::world::ObWorld;
 
-type Key = (PathBuf, usize, String);
+/// A scenario's identity within a run: feature path, line, name.
+pub type ScenarioKey = (PathBuf, usize, String);
+
+/// Every exchange of each finished scenario, redacted, waiting for the collector.
+pub type ExchangeStash = Arc<Mutex<HashMap<ScenarioKey, Vec<ExchangeRecord>>>>;
+
+/// The key of `scenario` in `feature`.
+pub fn scenario_key(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
+    (
+        feature.path.clone().unwrap_or_default(),
+        scenario.position.line,
+        scenario.name.clone(),
+    )
+}
 
 struct Running {
     record: ScenarioRecord,
-    started: Instant,
-    step_started: Instant,
+    started: SystemTime,
+    step_started: SystemTime,
     /// Background steps finished so far: they come before the scenario's own in `record.steps`.
     background_done: usize,
     source: event::Source<gherkin::Scenario>,
@@ -32,17 +52,23 @@ struct Running {
 /// The cucumber writer of every obconf run.
 pub struct Collector {
     record: Arc<Mutex<RunRecord>>,
-    running: HashMap<Key, Running>,
-    progress: bool,
+    stash: ExchangeStash,
+    running: HashMap<ScenarioKey, Running>,
+    live: Option<LiveReporter>,
 }
 
 impl Collector {
-    /// Collects into `record`; prints a line per scenario when `progress`.
-    pub fn new(record: Arc<Mutex<RunRecord>>, progress: bool) -> Self {
+    /// Collects into `record`, taking exchanges from `stash`; tells `live` of each scenario.
+    pub fn new(
+        record: Arc<Mutex<RunRecord>>,
+        stash: ExchangeStash,
+        live: Option<LiveReporter>,
+    ) -> Self {
         Self {
             record,
+            stash,
             running: HashMap::new(),
-            progress,
+            live,
         }
     }
 
@@ -52,9 +78,9 @@ impl Collector {
         rule: Option<&gherkin::Rule>,
         scenario: event::Source<gherkin::Scenario>,
         ev: Scenario<ObWorld>,
+        at: SystemTime,
     ) {
-        let path = feature.path.clone().unwrap_or_default();
-        let key = (path.clone(), scenario.position.line, scenario.name.clone());
+        let key = scenario_key(feature, &scenario);
         match ev {
             Scenario::Started => {
                 let tags: Vec<String> = feature
@@ -69,25 +95,26 @@ impl Collector {
                     .filter(|t| catalog().is_id(t))
                     .cloned()
                     .collect();
-                let now = Instant::now();
+                let record = ScenarioRecord {
+                    feature: feature.name.clone(),
+                    path: key.0.clone(),
+                    name: scenario.name.clone(),
+                    line: scenario.position.line,
+                    tags,
+                    catalog_ids,
+                    verdict: Verdict::Passed,
+                    steps: Vec::new(),
+                    duration: Duration::ZERO,
+                    skip_reason: None,
+                    failure: None,
+                    other_exchanges: Vec::new(),
+                };
                 self.running.insert(
                     key,
                     Running {
-                        record: ScenarioRecord {
-                            feature: feature.name.clone(),
-                            path,
-                            name: scenario.name.clone(),
-                            line: scenario.position.line,
-                            tags,
-                            catalog_ids,
-                            verdict: Verdict::Passed,
-                            steps: Vec::new(),
-                            duration: Duration::ZERO,
-                            skip_reason: None,
-                            failure: None,
-                        },
-                        started: now,
-                        step_started: now,
+                        record,
+                        started: at,
+                        step_started: at,
                         background_done: 0,
                         source: scenario,
                     },
@@ -95,7 +122,7 @@ impl Collector {
             }
             Scenario::Step(step, ev) => {
                 if let Some(run) = self.running.get_mut(&key) {
-                    record_step(run, &step, ev);
+                    record_step(run, &step, ev, at);
                 }
             }
             Scenario::Background(step, ev) => {
@@ -103,12 +130,15 @@ impl Collector {
                     if !matches!(ev, Step::Started) {
                         run.background_done += 1;
                     }
-                    record_step(run, &step, ev);
+                    record_step(run, &step, ev, at);
                 }
             }
             Scenario::Hook(kind, event::Hook::Failed(world, info)) => {
                 if let Some(run) = self.running.get_mut(&key) {
-                    run.record.verdict = Verdict::Failed;
+                    // The scenario could not run as written: no verdict on the bank.
+                    if run.record.verdict == Verdict::Passed {
+                        run.record.verdict = Verdict::Error;
+                    }
                     run.record.failure.get_or_insert(FailureRecord {
                         step: format!("{kind:?} hook"),
                         line: run.record.line,
@@ -119,14 +149,21 @@ impl Collector {
             }
             Scenario::Hook(..) | Scenario::Log(_) => {}
             Scenario::Finished => {
-                if let Some(run) = self.running.remove(&key) {
-                    self.finish(run);
+                if let Some(mut run) = self.running.remove(&key) {
+                    let exchanges = self
+                        .stash
+                        .lock()
+                        .map(|mut s| s.remove(&key))
+                        .unwrap_or_else(|p| p.into_inner().remove(&key))
+                        .unwrap_or_default();
+                    run.record.duration = at.duration_since(run.started).unwrap_or_default();
+                    self.finish(run, exchanges);
                 }
             }
         }
     }
 
-    fn finish(&mut self, mut run: Running) {
+    fn finish(&mut self, mut run: Running, exchanges: Vec<ExchangeRecord>) {
         // Steps never reached (after a failure) still belong in the report.
         let done = run.record.steps.len().saturating_sub(run.background_done);
         let all: Vec<&gherkin::Step> = run.source.steps.iter().collect();
@@ -138,35 +175,45 @@ impl Collector {
                     line: s.position.line,
                     status: StepStatus::NotRun,
                     duration: Duration::ZERO,
+                    started: None,
+                    exchanges: Vec::new(),
                 });
             }
         }
-        run.record.duration = run.started.elapsed();
-        if self.progress {
-            let mark = match run.record.verdict {
-                Verdict::Passed => "ok  ",
-                Verdict::Failed => "FAIL",
-                Verdict::Skipped => "skip",
-                Verdict::NotRun => "----",
-            };
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "  {mark} {} ({} ms)",
-                run.record.name,
-                run.record.duration.as_millis()
-            );
+        attach(&mut run.record, exchanges);
+        if let Some(live) = &self.live {
+            let family = self
+                .record
+                .lock()
+                .map(|r| r.family.clone())
+                .unwrap_or_default();
+            live.scenario_finished(&family, &run.record);
         }
-        if let Ok(mut record) = self.record.lock() {
-            record.scenarios.push(run.record);
+        let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        record.scenarios.push(run.record);
+    }
+}
+
+/// Places each exchange in the last step that had started when it was sent; exchanges sent before
+/// any step (by a hook) go to [`ScenarioRecord::other_exchanges`].
+fn attach(record: &mut ScenarioRecord, exchanges: Vec<ExchangeRecord>) {
+    for exchange in exchanges {
+        let step = record
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| s.started.is_some_and(|t| t <= exchange.sent_at));
+        match step {
+            Some(step) => step.exchanges.push(exchange),
+            None => record.other_exchanges.push(exchange),
         }
     }
 }
 
-fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>) {
+fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: SystemTime) {
     let status = match &ev {
         Step::Started => {
-            run.step_started = Instant::now();
+            run.step_started = at;
             return;
         }
         Step::Passed(..) => StepStatus::Passed,
@@ -179,7 +226,9 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>) {
         text: step.value.clone(),
         line: step.position.line,
         status,
-        duration: run.step_started.elapsed(),
+        duration: at.duration_since(run.step_started).unwrap_or_default(),
+        started: Some(DateTime::<Utc>::from(run.step_started)),
+        exchanges: Vec::new(),
     });
     let failure = match ev {
         Step::Skipped => Some(FailureRecord {
@@ -205,8 +254,11 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>) {
     }
 }
 
-fn evidence(world: Option<&ObWorld>) -> Option<String> {
-    world.and_then(|w| w.exchange.as_ref()).map(|e| e.render())
+/// The World's last exchange, redacted.
+fn evidence(world: Option<&ObWorld>) -> Option<ExchangeRecord> {
+    world
+        .and_then(|w| w.exchange.as_ref())
+        .map(ExchangeRecord::of)
 }
 
 fn panic_text(info: &event::Info) -> String {
@@ -225,13 +277,14 @@ impl Writer<ObWorld> for Collector {
         _cli: &Self::Cli,
     ) {
         let Ok(event) = event else { return };
+        let at = event.at;
         if let Cucumber::Feature(feature, ev) = event.value {
             match ev {
                 Feature::Scenario(scenario, ev) => {
-                    self.scenario_event(&feature, None, scenario, ev.event)
+                    self.scenario_event(&feature, None, scenario, ev.event, at)
                 }
                 Feature::Rule(rule, Rule::Scenario(scenario, ev)) => {
-                    self.scenario_event(&feature, Some(&rule), scenario, ev.event)
+                    self.scenario_event(&feature, Some(&rule), scenario, ev.event, at)
                 }
                 _ => {}
             }
@@ -242,3 +295,18 @@ impl Writer<ObWorld> for Collector {
 /// The collector keys events by scenario and sorts the record at the end, so it accepts cucumber's
 /// interleaved (unnormalised) event order.
 impl cucumber::writer::Normalized for Collector {}
+
+/// The runner's `after` hook: takes every exchange of the scenario's World, redacted, into
+/// `stash` for the collector. Runs before the scenario's `Finished` event reaches the collector.
+pub fn stash_exchanges(
+    stash: &ExchangeStash,
+    feature: &gherkin::Feature,
+    scenario: &gherkin::Scenario,
+    world: Option<&ObWorld>,
+) {
+    let exchanges: Vec<ExchangeRecord> = world
+        .map(|w| ExchangeRecord::all_of(&w.exchanges))
+        .unwrap_or_default();
+    let mut stash = stash.lock().unwrap_or_else(|p| p.into_inner());
+    stash.insert(scenario_key(feature, scenario), exchanges);
+}

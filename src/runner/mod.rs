@@ -6,20 +6,24 @@
 //! serialised, because cucumber builds Worlds from the one published context.
 
 mod collector;
+pub mod evidence;
 mod guard;
 pub mod record;
+mod scrub;
+mod timefmt;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 
-pub use collector::Collector;
-pub use record::{RunRecord, ScenarioRecord, StepStatus, Verdict};
+pub use collector::{Collector, ExchangeStash};
+pub use evidence::ExchangeRecord;
+pub use record::{RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -43,8 +47,8 @@ pub struct RunRequest {
     /// Only scenarios whose name matches.
     pub name: Option<regex::Regex>,
     pub concurrency: Option<usize>,
-    /// Print a line per finished scenario.
-    pub progress: bool,
+    /// Hears of each scenario as it finishes (the console's progress line).
+    pub reporter: Option<crate::report::LiveReporter>,
 }
 
 /// Why a run could not start. Scenario failures are not errors: they are in the record.
@@ -74,7 +78,9 @@ pub async fn run(
     record: Arc<Mutex<RunRecord>>,
 ) -> Result<(), RunError> {
     let _serial = RUN_LOCK.lock().await;
-    let started = Instant::now();
+    if let Ok(mut r) = record.lock() {
+        r.started = chrono::Utc::now();
+    }
     let about = family.about();
     let names: Vec<&str> = crate::steps::families()
         .iter()
@@ -127,7 +133,7 @@ pub async fn run(
         }
     });
     if let Ok(mut r) = record.lock() {
-        r.target = target.name.clone();
+        r.describe(&target);
         r.family = about.name.to_string();
         r.coverage = Some(Coverage::of(about.catalog_prefix, &tagged));
         r.scenarios.extend(skipped);
@@ -144,13 +150,19 @@ pub async fn run(
         .unwrap_or(DEFAULT_CONCURRENCY)
         .max(1);
 
+    let stash = ExchangeStash::default();
+    let hook_stash = stash.clone();
     let quiet = QuietPanics::install();
     ObWorld::cucumber::<PathBuf>()
         .steps(guard::guarded_steps(about.name, &names))
         .with_parser(Preparsed)
-        .with_writer(Collector::new(record.clone(), request.progress))
+        .with_writer(Collector::new(record.clone(), stash, request.reporter))
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .max_concurrent_scenarios(concurrency)
+        .after(move |feature, _rule, scenario, _finished, world| {
+            collector::stash_exchanges(&hook_stash, feature, scenario, world.map(|w| &*w));
+            Box::pin(std::future::ready(()))
+        })
         .run(features.features)
         .await;
     drop(quiet);
@@ -158,8 +170,7 @@ pub async fn run(
     drop(bank);
 
     if let Ok(mut r) = record.lock() {
-        r.sort();
-        r.duration = started.elapsed();
+        r.finish();
     }
     Ok(())
 }
@@ -195,6 +206,7 @@ fn skipped_record(s: &ScenarioInfo, reason: String) -> ScenarioRecord {
         duration: Duration::ZERO,
         skip_reason: Some(reason),
         failure: None,
+        other_exchanges: Vec::new(),
     }
 }
 

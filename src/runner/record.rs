@@ -1,38 +1,74 @@
-//! What a run did, scenario by scenario: the one model every reporter reads.
+//! What a run did, scenario by scenario: the one model every reporter reads, and what `run.json`
+//! holds.
 //!
-//! The collector fills it while the run goes; reporters (console, JUnit, Cucumber JSON) only read
-//! it. Text in it is already redacted: a record may be written anywhere.
+//! The runner and the collector fill it while the run goes; reporters (console, JUnit, Cucumber
+//! JSON, `run.json`) only read it. It is serializable and complete enough to be merged or signed
+//! later: run metadata, every scenario's verdict, every step with the exchanges it made, and
+//! structured failures. Text in it is already redacted when it enters (see
+//! [`super::evidence::ExchangeRecord::of`]): a record may be written anywhere, and must never be
+//! given a value that did not go through [`crate::redact`].
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
+use super::evidence::ExchangeRecord;
+use super::timefmt;
 use crate::catalog::Coverage;
+use crate::target::Target;
 
 /// The outcome of one scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Passed,
+    /// A step's check did not hold: the bank does not do what the document says.
     Failed,
     /// Did not apply to the target (capability); the reason is in [`ScenarioRecord::skip_reason`].
     Skipped,
+    /// The scenario could not run: a hook or its setup failed before any verdict on the bank.
+    Error,
     /// Selected but never finished: the run was interrupted or timed out.
     NotRun,
+    /// Failed, but a waiver accepts the failure (reserved: waivers are filed in another issue).
+    Waived,
 }
 
 impl Verdict {
+    /// Every verdict, in the order reports list them.
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Passed,
+        Verdict::Failed,
+        Verdict::Error,
+        Verdict::Skipped,
+        Verdict::NotRun,
+        Verdict::Waived,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Passed => "passed",
             Verdict::Failed => "failed",
             Verdict::Skipped => "skipped",
+            Verdict::Error => "error",
             Verdict::NotRun => "not run",
+            Verdict::Waived => "waived",
+        }
+    }
+
+    /// Whether this verdict makes the run exit non-zero.
+    pub fn fails_the_run(self) -> bool {
+        match self {
+            Verdict::Failed | Verdict::Error | Verdict::NotRun => true,
+            Verdict::Passed | Verdict::Skipped | Verdict::Waived => false,
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Passed,
     Failed,
@@ -42,27 +78,35 @@ pub enum StepStatus {
     NotRun,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StepRecord {
     pub keyword: String,
     pub text: String,
     pub line: usize,
     pub status: StepStatus,
+    #[serde(rename = "duration_ms", with = "timefmt::millis")]
     pub duration: Duration,
+    /// When the step started; `None` for a step never reached.
+    #[serde(default, with = "timefmt::rfc3339_opt")]
+    pub started: Option<DateTime<Utc>>,
+    /// The exchanges this step made, in the order sent, redacted.
+    #[serde(default)]
+    pub exchanges: Vec<ExchangeRecord>,
 }
 
-/// Why a scenario failed: the step, the expected-against-actual message, the evidence.
-#[derive(Clone, Debug)]
+/// Why a scenario failed (or could not run): the step, the expected-against-actual message, the
+/// evidence.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FailureRecord {
     /// `Then the response status is 403` (keyword and text), or the hook that failed.
     pub step: String,
     pub line: usize,
     pub message: String,
-    /// The last exchange, rendered and redacted.
-    pub evidence: Option<String>,
+    /// The scenario's last exchange when the step failed.
+    pub evidence: Option<ExchangeRecord>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioRecord {
     pub feature: String,
     pub path: PathBuf,
@@ -72,9 +116,13 @@ pub struct ScenarioRecord {
     pub catalog_ids: Vec<String>,
     pub verdict: Verdict,
     pub steps: Vec<StepRecord>,
+    #[serde(rename = "duration_ms", with = "timefmt::millis")]
     pub duration: Duration,
     pub skip_reason: Option<String>,
     pub failure: Option<FailureRecord>,
+    /// Exchanges made outside any step (by a hook), so that every exchange is somewhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_exchanges: Vec<ExchangeRecord>,
 }
 
 impl ScenarioRecord {
@@ -87,7 +135,33 @@ impl ScenarioRecord {
         }
     }
 
-    /// The failure as one text: catalog id, step, message, evidence.
+    /// Every exchange of the scenario, step by step.
+    pub fn exchanges(&self) -> impl Iterator<Item = &ExchangeRecord> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.exchanges.iter())
+            .chain(&self.other_exchanges)
+    }
+
+    /// Why the scenario has no pass/fail verdict, for skipped, not-run and waived scenarios.
+    pub fn reason(&self) -> Option<String> {
+        match self.verdict {
+            Verdict::Skipped => Some(
+                self.skip_reason
+                    .clone()
+                    .unwrap_or_else(|| "skipped".to_string()),
+            ),
+            Verdict::NotRun => Some(
+                self.skip_reason
+                    .clone()
+                    .unwrap_or_else(|| "the run stopped before this scenario finished".into()),
+            ),
+            Verdict::Waived => Some(self.skip_reason.clone().unwrap_or_else(|| "waived".into())),
+            Verdict::Passed | Verdict::Failed | Verdict::Error => None,
+        }
+    }
+
+    /// The failure as one text: catalog id, step, message, evidence. For the console and JUnit.
     pub fn failure_text(&self) -> Option<String> {
         let f = self.failure.as_ref()?;
         let mut text = format!(
@@ -102,7 +176,7 @@ impl ScenarioRecord {
         );
         if let Some(evidence) = &f.evidence {
             text.push('\n');
-            for line in evidence.lines() {
+            for line in evidence.render().lines() {
                 text.push_str("  ");
                 text.push_str(line);
                 text.push('\n');
@@ -112,30 +186,77 @@ impl ScenarioRecord {
     }
 }
 
-/// A whole run.
-#[derive(Clone, Debug)]
+/// One family's run against one target.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunRecord {
-    pub target: String,
+    /// The obconf that ran it.
+    pub obconf_version: String,
     pub family: String,
+    /// The target's name.
+    pub target: String,
+    /// Where the bank was reached (the embedded bank's loopback address for an embedded run).
+    pub base_url: String,
+    /// The capabilities the target declared (an embedded bank's own included).
+    pub capabilities: Vec<String>,
+    /// The embedded bank's faults switched on.
+    pub faults: Vec<String>,
+    /// Whether TLS certificate verification was off (`tls.insecure`).
+    pub tls_insecure: bool,
+    #[serde(with = "timefmt::rfc3339")]
     pub started: DateTime<Utc>,
+    /// When the run ended; `None` while it goes.
+    #[serde(with = "timefmt::rfc3339_opt")]
+    pub finished: Option<DateTime<Utc>>,
+    #[serde(rename = "duration_ms", with = "timefmt::millis")]
     pub duration: Duration,
-    pub scenarios: Vec<ScenarioRecord>,
-    pub coverage: Option<Coverage>,
-    /// Set when the run stopped before every selected scenario finished.
+    /// Set when the run stopped before every selected scenario finished: why.
     pub interrupted: Option<String>,
+    pub coverage: Option<Coverage>,
+    pub scenarios: Vec<ScenarioRecord>,
 }
 
 impl RunRecord {
     pub fn new(target: &str, family: &str) -> Self {
         Self {
-            target: target.to_string(),
+            obconf_version: env!("CARGO_PKG_VERSION").to_string(),
             family: family.to_string(),
+            target: target.to_string(),
+            base_url: String::new(),
+            capabilities: Vec::new(),
+            faults: Vec::new(),
+            tls_insecure: false,
             started: Utc::now(),
+            finished: None,
             duration: Duration::ZERO,
-            scenarios: Vec::new(),
-            coverage: None,
             interrupted: None,
+            coverage: None,
+            scenarios: Vec::new(),
         }
+    }
+
+    /// A record for `family` against `target`, its metadata filled in.
+    pub fn for_target(target: &Target, family: &str) -> Self {
+        let mut r = Self::new(&target.name, family);
+        r.describe(target);
+        r
+    }
+
+    /// Takes the target's metadata: name, base URL, declared capabilities, faults, TLS checks.
+    /// Called again once an embedded bank has started (its address and capabilities are known).
+    pub fn describe(&mut self, target: &Target) {
+        self.target = target.name.clone();
+        self.base_url = crate::redact::redact(&target.base_url);
+        self.capabilities = target.declared_capabilities().into_iter().collect();
+        self.faults = target.faults.clone();
+        self.tls_insecure = target.tls.insecure;
+    }
+
+    /// Marks the run as ended now.
+    pub fn finish(&mut self) {
+        let now = Utc::now();
+        self.finished = Some(now);
+        self.duration = (now - self.started).to_std().unwrap_or(self.duration);
+        self.sort();
     }
 
     pub fn count(&self, verdict: Verdict) -> usize {
@@ -147,12 +268,33 @@ impl RunRecord {
 
     /// Whether the run must exit non-zero.
     pub fn failed(&self) -> bool {
-        self.count(Verdict::Failed) > 0 || self.count(Verdict::NotRun) > 0
+        self.scenarios.iter().any(|s| s.verdict.fails_the_run())
     }
 
     /// Scenarios in file order.
     pub fn sort(&mut self) {
         self.scenarios
             .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
+}
+
+/// What `run.json` holds: every family's run of one invocation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunDocument {
+    /// The document's format, `obconf-run/1`; a reader refuses formats it does not know.
+    pub format: String,
+    pub obconf_version: String,
+    pub runs: Vec<RunRecord>,
+}
+
+impl RunDocument {
+    pub const FORMAT: &'static str = "obconf-run/1";
+
+    pub fn new(runs: Vec<RunRecord>) -> Self {
+        Self {
+            format: Self::FORMAT.to_string(),
+            obconf_version: env!("CARGO_PKG_VERSION").to_string(),
+            runs,
+        }
     }
 }
