@@ -20,7 +20,7 @@ fn main() {
             let mut times = Vec::new();
             let mut scenarios = 0;
             for _ in 0..ROUNDS {
-                let record = Arc::new(Mutex::new(RunRecord::new("", family.name())));
+                let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
                 let request = RunRequest {
                     target: family.embedded_target(),
                     features_root: root.clone(),
@@ -39,7 +39,7 @@ fn main() {
             times.sort();
             println!(
                 "{}: suite of {scenarios} scenarios against the embedded bank (incl. bank start and PKI): min {} ms, median {} ms over {ROUNDS} runs",
-                family.name(),
+                family.about().name,
                 ms(times[0]),
                 ms(times[ROUNDS / 2])
             );
@@ -47,7 +47,7 @@ fn main() {
             let matrix = obconf::selftest::mutation_matrix(family, &root).await.expect("matrix");
             println!(
                 "{}: mutation matrix, {} faults + healthy ({} suite runs): {} ms, sound: {}",
-                family.name(),
+                family.about().name,
                 matrix.rows.len(),
                 matrix.rows.len() + 1,
                 ms(start.elapsed()),

@@ -131,7 +131,7 @@ pub async fn mutation_matrix(
         .collect();
     let mut broken_by: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::new();
-    for fault in family.faults() {
+    for fault in family.about().faults {
         let record = run_once(family, run_with(vec![fault.name.to_string()])).await?;
         let failed: Vec<&runner::ScenarioRecord> = record
             .scenarios
@@ -161,7 +161,7 @@ pub async fn mutation_matrix(
         .filter(|s| !broken_by.contains_key(s))
         .collect();
     Ok(Matrix {
-        family: family.name().to_string(),
+        family: family.about().name.to_string(),
         healthy,
         rows,
         blind,
@@ -169,7 +169,7 @@ pub async fn mutation_matrix(
 }
 
 async fn run_once(family: &'static dyn Family, request: RunRequest) -> Result<RunRecord, RunError> {
-    let record = Arc::new(Mutex::new(RunRecord::new("", family.name())));
+    let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
     runner::run(request, family, record.clone()).await?;
     let r = record
         .lock()

@@ -13,9 +13,9 @@ async fn every_scenario_fails_against_some_fault_and_passes_against_the_healthy_
         assert!(
             matrix.healthy.scenarios.len() > 10,
             "{}: too few scenarios ran",
-            family.name()
+            family.about().name
         );
-        assert_eq!(matrix.rows.len(), family.faults().len());
+        assert_eq!(matrix.rows.len(), family.about().faults.len());
         assert!(matrix.is_sound(), "{}", matrix.render());
     }
 }

@@ -45,8 +45,8 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
                 target.origin()
             );
         }
-        say(&format!("{} against {}\n", fam.title(), target.name));
-        let record = Arc::new(Mutex::new(RunRecord::for_target(&target, fam.name())));
+        say(&format!("{} against {}\n", fam.about().title, target.name));
+        let record = Arc::new(Mutex::new(RunRecord::for_target(&target, fam.about().name)));
         let request = RunRequest {
             target,
             features_root: features_root.clone(),
@@ -131,7 +131,7 @@ fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
         return Err(CliError::UnknownFamily {
             origin: Some(path.clone()),
             family: target.family,
-            known: families().iter().map(|f| f.name()).collect(),
+            known: families().iter().map(|f| f.about().name).collect(),
         });
     }
     Ok(vec![target])

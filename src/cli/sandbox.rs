@@ -16,16 +16,16 @@ pub async fn sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let wanted = args
         .family
         .clone()
-        .or_else(|| families().first().map(|f| f.name().to_string()))
+        .or_else(|| families().first().map(|f| f.about().name.to_string()))
         .unwrap_or_default();
     let Some(fam) = family(&wanted) else {
         return Err(CliError::UnknownFamily {
             origin: None,
             family: wanted,
-            known: families().iter().map(|f| f.name()).collect(),
+            known: families().iter().map(|f| f.about().name).collect(),
         });
     };
-    let faults = FaultSet::parse(&args.faults, fam.faults())?;
+    let faults = FaultSet::parse(&args.faults, fam.about().faults)?;
     let bank = fam
         .start_embedded(fam.embedded_target(), faults.clone(), args.listen)
         .await?;
@@ -38,7 +38,7 @@ pub async fn sandbox(args: SandboxArgs) -> Result<(), CliError> {
     // more (a closed pipe would make `println!` panic and take the bank down).
     let mut banner = format!(
         "{} embedded bank listening on {}\n",
-        fam.title(),
+        fam.about().title,
         bank.target.base_url
     );
     if !faults.is_empty() {

@@ -19,8 +19,8 @@ fn root(features: Option<PathBuf>) -> Result<PathBuf, crate::features::FeatureEr
 pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
     let root = root(features)?;
     for family in families() {
-        let names: Vec<&str> = families().iter().map(|f| f.name()).collect();
-        let Some(dir) = family_dir(&root, family.name(), &names) else {
+        let names: Vec<&str> = families().iter().map(|f| f.about().name).collect();
+        let Some(dir) = family_dir(&root, family.about().name, &names) else {
             continue;
         };
         let set = match FeatureSet::load(&dir) {
@@ -28,7 +28,7 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
             Err(crate::features::FeatureError::NoDir(_)) => continue,
             Err(e) => return Err(e.into()),
         };
-        println!("{} ({})", family.title(), family.name());
+        println!("{} ({})", family.about().title, family.about().name);
         for s in set.scenarios() {
             let ids = s.catalog_ids();
             println!(
@@ -42,7 +42,7 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
                 s.location()
             );
         }
-        let coverage = Coverage::of(family.catalog_prefix(), &set.tagged_ids());
+        let coverage = Coverage::of(family.about().catalog_prefix, &set.tagged_ids());
         println!("  coverage {}", coverage.line());
         if !coverage.missing.is_empty() {
             println!("  without a scenario yet: {}", coverage.missing.join(", "));
@@ -53,8 +53,8 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
 
 pub fn faults() -> Result<(), CliError> {
     for family in families() {
-        println!("{} ({})", family.title(), family.name());
-        for f in family.faults() {
+        println!("{} ({})", family.about().title, family.about().name);
+        for f in family.about().faults {
             println!("  {:<28} {}", f.name, f.rule);
             println!("  {:<28} breaks {}", "", f.breaks.join(", "));
         }
@@ -66,7 +66,7 @@ pub async fn self_test(features: Option<PathBuf>, only: Option<String>) -> Resul
     let root = root(features)?;
     let mut sound = true;
     for family in families() {
-        if only.as_deref().is_some_and(|o| o != family.name()) {
+        if only.as_deref().is_some_and(|o| o != family.about().name) {
             continue;
         }
         let m = crate::selftest::mutation_matrix(family, &root).await?;

@@ -98,25 +98,6 @@ pub trait Family: Send + Sync + 'static {
     }
 }
 
-/// Shorthands for the constants the CLI and reports read most.
-impl dyn Family {
-    pub fn name(&self) -> &'static str {
-        self.about().name
-    }
-
-    pub fn title(&self) -> &'static str {
-        self.about().title
-    }
-
-    pub fn faults(&self) -> &'static [Fault] {
-        self.about().faults
-    }
-
-    pub fn catalog_prefix(&self) -> &'static str {
-        self.about().catalog_prefix
-    }
-}
-
 /// The family named `name` among `families`.
 pub fn find(families: &[&'static dyn Family], name: &str) -> Option<&'static dyn Family> {
     families.iter().copied().find(|f| f.about().name == name)

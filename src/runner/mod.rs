@@ -42,7 +42,7 @@ pub struct RunRequest {
     pub target: Target,
     /// The folder holding `<family>/…feature` (or a family's features directly).
     pub features_root: PathBuf,
-    /// A cucumber tag expression (`@STET-AIS-ACC-01 or @consent`).
+    /// A cucumber tag expression (`@consent and not @serial`).
     pub tags: Option<String>,
     /// Only scenarios whose name matches.
     pub name: Option<regex::Regex>,
@@ -57,7 +57,7 @@ pub enum RunError {
     #[error(transparent)]
     Features(#[from] FeatureError),
     #[error(
-        "--tags `{expr}` is not a tag expression: {detail} (hint: `@STET-AIS-ACC-01 or @consent`)"
+        "--tags `{expr}` is not a tag expression: {detail} (hint: a catalog id or tag, such as `@consent and not @serial`)"
     )]
     Tags { expr: String, detail: String },
     #[error(transparent)]

@@ -126,7 +126,7 @@ pub struct ScenarioRecord {
 }
 
 impl ScenarioRecord {
-    /// `STET-AIS-ACC-02` or `-` when untagged: the id a reader looks for first.
+    /// The scenario's catalog ids (`SE-GEN-01`), or `-` when untagged: the id a reader looks for first.
     pub fn ids(&self) -> String {
         if self.catalog_ids.is_empty() {
             "-".to_string()
