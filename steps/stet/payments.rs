@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::iban_of;
 use crate::auth::oauth::fill_form;
-use crate::http::{Body, RequestSpec};
+use crate::http::{Body, Purpose, RequestSpec};
 use crate::world::{Failure, ObWorld, StepResult};
 
 #[when(
@@ -140,9 +140,11 @@ async fn approve(w: &mut ObWorld) -> StepResult {
         .cloned()
         .ok_or_else(|| Failure::new("no consentApproval link was given earlier"))?;
     let page = w
-        .ctx
-        .http
-        .send(RequestSpec::new("GET", href).header("Accept", "text/html"))
+        .deliver(
+            RequestSpec::new("GET", href)
+                .header("Accept", "text/html")
+                .purpose(Purpose::Psu),
+        )
         .await;
     let form = page.response.as_ref().and_then(|r| {
         fill_form(
@@ -156,12 +158,11 @@ async fn approve(w: &mut ObWorld) -> StepResult {
     w.keep(page)?;
     let (action, fields) = form.ok_or_else(|| Failure::expected("an approval form", "none"))?;
     let done = w
-        .ctx
-        .http
-        .send(
+        .deliver(
             RequestSpec::new("POST", action)
                 .header("Accept", "text/html")
-                .body(Body::Form(fields)),
+                .body(Body::Form(fields))
+                .purpose(Purpose::Psu),
         )
         .await;
     let status = done.status();
