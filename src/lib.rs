@@ -16,6 +16,7 @@ pub mod runner;
 pub mod sandbox;
 pub mod selftest;
 pub mod target;
+pub mod timefmt;
 pub mod tls;
 pub mod world;
 

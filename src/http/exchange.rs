@@ -1,19 +1,10 @@
-//! One request and its response, kept as evidence for failures and reports.
+//! One request and its response, as the run holds them while steps read them.
 //!
-//! Rendering is the only way an exchange leaves the process, and it always redacts: credential
-//! headers and fields are masked by name, every registered secret by value, and bodies are cut at
-//! [`BODY_LIMIT`] bytes.
+//! An exchange leaves the process only as evidence ([`super::ExchangeRecord`], through
+//! [`Exchange::render`] or a run record), which always redacts: credential headers and fields are
+//! masked by name, every registered secret by value, and bodies are cut. Nothing here prints.
 
-use std::fmt::Write as _;
 use std::time::Duration;
-
-use crate::redact;
-
-/// Bodies longer than this are cut in evidence.
-pub const BODY_LIMIT: usize = 2048;
-
-/// Response headers that add nothing to evidence.
-const NOISE_HEADERS: &[&str] = &["date", "content-length", "connection", "keep-alive"];
 
 #[derive(Clone, Debug)]
 pub struct RecordedRequest {
@@ -86,98 +77,13 @@ impl Exchange {
         serde_json::from_str(self.body()?).ok()
     }
 
-    /// A one-line summary: `GET https://… → 200`.
+    /// A one-line summary, redacted: `GET https://… → 200`.
     pub fn summary(&self) -> String {
-        let outcome = match (&self.response, &self.error) {
-            (Some(r), _) => r.status.to_string(),
-            (None, Some(e)) => format!("no response ({e})"),
-            (None, None) => "no response".to_string(),
-        };
-        redact::redact(&format!(
-            "{} {} → {}",
-            self.request.method, self.request.url, outcome
-        ))
+        super::ExchangeRecord::of(self).summary()
     }
 
     /// The redacted evidence text: request line, headers and body; response status, headers, body.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "request:");
-        let _ = writeln!(out, "  {} {}", self.request.method, self.request.url);
-        for (k, v) in &self.request.headers {
-            let _ = writeln!(out, "  {k}: {}", shown_header(k, v));
-        }
-        if let Some(body) = &self.request.body {
-            write_body(&mut out, body);
-        }
-        match (&self.response, &self.error) {
-            (Some(r), _) => {
-                let _ = writeln!(out, "response: ({} ms)", self.elapsed.as_millis());
-                let _ = writeln!(out, "  {} {}", r.status, reason(r.status));
-                for (k, v) in &r.headers {
-                    if !NOISE_HEADERS.contains(&k.to_ascii_lowercase().as_str()) {
-                        let _ = writeln!(out, "  {k}: {}", shown_header(k, v));
-                    }
-                }
-                if !r.body.is_empty() {
-                    write_body(&mut out, &r.body);
-                }
-                if let Some(rejected) = &self.rejected {
-                    let _ = writeln!(out, "  rejected by the family: {rejected}");
-                }
-                if let Some(unwrapped) = &self.unwrapped {
-                    let _ = writeln!(out, "  unwrapped by the family:");
-                    write_body(&mut out, unwrapped);
-                }
-            }
-            (None, Some(e)) => {
-                let _ = writeln!(
-                    out,
-                    "response: none after {} ms: {e}",
-                    self.elapsed.as_millis()
-                );
-            }
-            (None, None) => {
-                let _ = writeln!(out, "response: none");
-            }
-        }
-        redact::redact(&out)
+        super::ExchangeRecord::of(self).render()
     }
-}
-
-fn shown_header(name: &str, value: &str) -> String {
-    if redact::is_secret_header(name) {
-        // Keep the scheme so a reader can tell Bearer from Basic, never the credential.
-        match value.split_once(' ') {
-            Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
-                format!("{scheme} {}", redact::MASK)
-            }
-            _ => redact::MASK.to_string(),
-        }
-    } else {
-        value.to_string()
-    }
-}
-
-fn write_body(out: &mut String, body: &str) {
-    let shown = redact::redact_body(body);
-    let cut = if shown.len() > BODY_LIMIT {
-        let mut end = BODY_LIMIT;
-        while !shown.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}\n… ({} bytes in all)", &shown[..end], shown.len())
-    } else {
-        shown
-    };
-    for line in cut.lines() {
-        let _ = writeln!(out, "  | {line}");
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
 }

@@ -5,9 +5,12 @@
 //! [`Exchange`] without a response, so a step can fail with the exact request that could not be sent.
 
 mod client;
+pub mod evidence;
 mod exchange;
 mod request;
+mod scrub;
 
 pub use client::{HttpClient, HttpSetupError, MAX_BODY_BYTES};
+pub use evidence::ExchangeRecord;
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};
 pub use request::{Body, FilePart, Purpose, RequestSpec, form_encode};

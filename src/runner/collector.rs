@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, gherkin, parser};
 
-use super::evidence::ExchangeRecord;
 use super::record::{FailureRecord, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
 use crate::catalog::catalog;
+use crate::http::ExchangeRecord;
 use crate::redact::redact;
 use crate::report::LiveReporter;
 use crate::world::ObWorld;

@@ -6,11 +6,8 @@
 //! serialised, because cucumber builds Worlds from the one published context.
 
 mod collector;
-pub mod evidence;
 mod guard;
 pub mod record;
-mod scrub;
-mod timefmt;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,8 +18,8 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 
+pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use evidence::ExchangeRecord;
 pub use record::{RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
 
 use crate::catalog::Coverage;

@@ -5,7 +5,7 @@
 //! JSON, `run.json`) only read it. It is serializable and complete enough to be merged or signed
 //! later: run metadata, every scenario's verdict, every step with the exchanges it made, and
 //! structured failures. Text in it is already redacted when it enters (see
-//! [`super::evidence::ExchangeRecord::of`]): a record may be written anywhere, and must never be
+//! [`crate::http::ExchangeRecord::of`]): a record may be written anywhere, and must never be
 //! given a value that did not go through [`crate::redact`].
 
 use std::path::PathBuf;
@@ -14,10 +14,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::evidence::ExchangeRecord;
-use super::timefmt;
 use crate::catalog::Coverage;
+use crate::http::ExchangeRecord;
 use crate::target::Target;
+use crate::timefmt;
 
 /// The outcome of one scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

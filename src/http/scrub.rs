@@ -10,9 +10,9 @@
 
 use serde_json::Value;
 
+use super::Exchange;
 use super::evidence::{BODY_LIMIT, BodyRecord, ExchangeRecord, HeaderRecord};
 use super::evidence::{RequestRecord, ResponseRecord};
-use crate::http::Exchange;
 use crate::redact;
 
 /// The records of `exchanges`, in order, redacted.

@@ -1,7 +1,8 @@
 //! The exchanges a run keeps as evidence, in the form a record holds them: redacted and cut.
 //!
 //! An [`ExchangeRecord`] is made from the World's [`Exchange`] once, when the run record takes it
-//! in ([`ExchangeRecord::of`], [`ExchangeRecord::all_of`], which `super::scrub` implements):
+//! in ([`ExchangeRecord::of`], [`ExchangeRecord::all_of`], which `super::scrub` implements), and
+//! is also how an exchange is rendered for the console ([`Exchange::render`]):
 //! credential headers and fields are masked by name, registered secrets by value, and bodies are
 //! cut at [`BODY_LIMIT`] bytes. Nothing here may ever hold or print an
 //! unredacted value: whatever is in a record may be written to any report.
@@ -11,12 +12,11 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::timefmt;
-use crate::http::Exchange;
+use super::Exchange;
 use crate::redact;
+use crate::timefmt;
 
-/// Bodies longer than this are cut in evidence: the same limit as the console evidence of
-/// `http::Exchange::render` (2 KB).
+/// Bodies longer than this are cut in evidence (2 KB).
 pub const BODY_LIMIT: usize = 2048;
 
 /// Response headers that add nothing to rendered evidence (they stay in the record).
