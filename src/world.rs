@@ -289,13 +289,28 @@ impl ObWorld {
     }
 
     /// An access token of `scope` for `persona`, from the family's wire (by default the target's
-    /// own token sources).
-    pub async fn persona_token(&self, persona: &str, scope: &str) -> Result<Secret, Failure> {
-        Ok(self
-            .ctx
-            .wire
-            .token(&self.ctx.tokens, persona, scope)
-            .await?)
+    /// own token sources). The requests made to get it (a login, a token exchange) are kept as
+    /// the step's evidence; a token the run already had costs none.
+    pub async fn persona_token(&mut self, persona: &str, scope: &str) -> Result<Secret, Failure> {
+        let ctx = self.ctx.clone();
+        let (token, made) =
+            crate::family::capture(ctx.wire.token(&ctx.tokens, persona, scope)).await;
+        self.record_all(made);
+        Ok(token?)
+    }
+
+    /// A client-credentials token of `scope` (no PSU), its requests kept as evidence.
+    pub async fn client_token(&mut self, scope: &str) -> Result<Secret, Failure> {
+        let ctx = self.ctx.clone();
+        let (token, made) = crate::family::capture(ctx.tokens.client_token(scope)).await;
+        self.record_all(made);
+        Ok(token?)
+    }
+
+    /// Keeps exchanges made on the scenario's behalf as evidence, without making the last of them
+    /// the one `Then` steps check.
+    fn record_all(&mut self, made: Vec<Exchange>) {
+        self.exchanges.extend(made);
     }
 
     /// The run's wire as family `W`'s own type; fails, naming `family`, in another family's run.

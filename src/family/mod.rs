@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-pub use wire::{Credentials, PlainWire, Wire, WireError, deliver, wire_finish};
+pub use wire::{Credentials, PlainWire, Wire, WireError, capture, deliver, wire_finish};
 
 use crate::sandbox::{Fault, FaultSet, ServerHandle};
 use crate::target::Target;

@@ -95,15 +95,37 @@ pub async fn deliver(http: &HttpClient, wire: &dyn Wire, mut request: RequestSpe
         Err(e) => Err(e),
     };
     if let Err(refused) = prepared {
-        return http.not_sent(
+        let exchange = http.not_sent(
             &request,
             format!("not sent: the family could not prepare it: {refused}"),
         );
+        let _ = CAPTURED.try_with(|c| c.borrow_mut().push(exchange.clone()));
+        return exchange;
     }
     for name in request.omit.clone() {
         request.remove_header(&name);
     }
-    wire_finish(wire, http.send(request).await)
+    let exchange = wire_finish(wire, http.send(request).await);
+    // Outside `capture` there is no list to add to: the caller keeps the exchange itself.
+    let _ = CAPTURED.try_with(|c| c.borrow_mut().push(exchange.clone()));
+    exchange
+}
+
+tokio::task_local! {
+    /// The exchanges made by the task that runs inside [`capture`].
+    static CAPTURED: std::cell::RefCell<Vec<Exchange>>;
+}
+
+/// Runs `work` and returns what it gave with every exchange [`deliver`] made for it: how a step
+/// that asks for a token (whose requests the token book makes) still keeps them as evidence.
+pub async fn capture<T>(work: impl std::future::Future<Output = T>) -> (T, Vec<Exchange>) {
+    CAPTURED
+        .scope(std::cell::RefCell::new(Vec::new()), async move {
+            let out = work.await;
+            let made = CAPTURED.with(|c| c.take());
+            (out, made)
+        })
+        .await
 }
 
 /// Applies the wire's unwrap hook to an exchange that came back.
@@ -218,5 +240,24 @@ mod tests {
                 "not sent: the family could not prepare it: the issuer's discovery document is unreachable"
             )
         );
+    }
+
+    #[tokio::test]
+    async fn exchanges_made_for_a_token_are_captured_for_the_step_that_asked() {
+        crate::tls::install_crypto_provider();
+        let mut target = crate::target::Target::embedded("f");
+        target.base_url = "https://127.0.0.1:9".into();
+        let http = HttpClient::new(&target).expect("a client");
+        let (e, made) = capture(async {
+            deliver(&http, &PlainWire, RequestSpec::new("POST", "/token")).await;
+            deliver(&http, &Unready, RequestSpec::new("GET", "/x")).await
+        })
+        .await;
+        assert!(e.error.is_some());
+        assert_eq!(made.len(), 2, "the refused request is evidence too");
+        assert_eq!(made[0].request.method, "POST");
+        // Outside a capture, delivering keeps nothing aside.
+        let alone = deliver(&http, &PlainWire, RequestSpec::new("GET", "/y")).await;
+        assert!(alone.response.is_none());
     }
 }

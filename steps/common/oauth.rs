@@ -104,7 +104,7 @@ async fn client_credentials(w: &mut ObWorld, scope: String) -> StepResult {
 
 #[given(regex = r"^the TPP with a client-credentials token of scope (\w+)$")]
 async fn with_client_token(w: &mut ObWorld, scope: String) -> StepResult {
-    w.token = Some(w.ctx.tokens.client_token(&scope).await?);
+    w.token = Some(w.client_token(&scope).await?);
     Ok(())
 }
 
