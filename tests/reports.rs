@@ -228,9 +228,40 @@ fn run_json_holds_the_whole_record_and_reads_back() {
 
 #[test]
 fn unknown_report_kinds_are_not_found_and_every_known_one_renders() {
-    assert!(obconf::report::by_kind("html").is_none());
+    assert!(obconf::report::by_kind("pdf").is_none());
     for kind in obconf::report::kinds() {
         let report = obconf::report::by_kind(kind).expect("a known kind");
         assert!(!rendered(report.as_ref()).is_empty(), "{kind}");
     }
+}
+
+#[test]
+fn coverage_json_has_every_catalog_id_of_the_family_with_the_worst_verdict() {
+    let text = rendered(&obconf::report::coverage_json::CoverageJson);
+    let doc: obconf::report::coverage_json::CoverageDocument =
+        serde_json::from_str(&text).expect("coverage.json reads back");
+    assert_eq!(
+        doc.format,
+        obconf::report::coverage_json::CoverageDocument::FORMAT
+    );
+    let run = &doc.runs[0];
+    let verdict = |id: &str| {
+        run.ids
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.verdict.label())
+    };
+    assert_eq!(verdict("STET-AIS-ACC-01"), Some("passed"));
+    assert_eq!(verdict("STET-AIS-ACC-02"), Some("failed"));
+    assert_eq!(
+        verdict("STET-AIS-ACC-03"),
+        Some("failed"),
+        "an error fails its ids"
+    );
+    assert_eq!(verdict("STET-AIS-TBN-01"), Some("skipped"));
+    assert_eq!(verdict("STET-GEN-02"), Some("no scenario"));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    insta::assert_json_snapshot!(json, {
+        ".obconf_version" => "[version]",
+    });
 }
