@@ -69,6 +69,8 @@ fn default_run_passes_against_the_embedded_bank_and_writes_both_reports() {
         serde_json::from_str(&std::fs::read_to_string(out.path().join("cucumber.json")).unwrap())
             .unwrap();
     assert!(json.as_array().is_some_and(|a| !a.is_empty()));
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(html.contains("STET-AIS-ACC-01 CLAIRE gets all her payment accounts"));
     let coverage: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("coverage.json")).unwrap())
             .unwrap();
@@ -444,7 +446,13 @@ fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
     assert_eq!(count(&t), count(&text(&embedded)));
 
     let mut everything = t.clone();
-    for f in ["junit.xml", "cucumber.json", "run.json"] {
+    for f in [
+        "junit.xml",
+        "cucumber.json",
+        "run.json",
+        "report.html",
+        "coverage.json",
+    ] {
         everything.push_str(&std::fs::read_to_string(reports.join(f)).unwrap());
     }
     let secrets = std::fs::read_dir(dir.path().join("sb/secrets")).unwrap();

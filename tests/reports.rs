@@ -265,3 +265,27 @@ fn coverage_json_has_every_catalog_id_of_the_family_with_the_worst_verdict() {
         ".obconf_version" => "[version]",
     });
 }
+
+/// The HTML report's structure, pinned: every section, data attribute and escaped text of the
+/// fixed record. The inline style and script are left out (their own tests and the browser test
+/// cover them), and so are times and durations.
+#[test]
+fn html_report_structure() {
+    let html = rendered(&obconf::report::html::Html);
+    assert!(!html.contains("tok-in-the-fixture"), "{html}");
+    let mut shown = html
+        .replace(obconf::report::html::STYLE, "[style]")
+        .replace(obconf::report::html::SCRIPT, "[script]");
+    for (pattern, with) in [
+        (r"'sha256-[A-Za-z0-9+/=]+'", "'sha256-[hash]'"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[time]"),
+        (r"\d+ ms\b", "[n] ms"),
+        (r"\b\d+\.\d\d s\b", "[n] s"),
+    ] {
+        shown = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&shown, with)
+            .into_owned();
+    }
+    insta::assert_snapshot!(shown);
+}

@@ -71,7 +71,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
     /// Report files to write besides run.json, comma-separated: junit, cucumber-json, run-json,
-    /// coverage.
+    /// html, coverage.
     #[arg(long, value_delimiter = ',', default_values = crate::report::DEFAULT_KINDS)]
     pub report: Vec<String>,
     /// Scenarios run at once.
