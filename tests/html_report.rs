@@ -157,6 +157,11 @@ fn a_failed_runs_report_shows_counts_evidence_and_working_filters_in_chromium() 
     let total = run.scenarios.len();
     assert!(total >= 3, "{console}");
 
+    // Self-contained: no link or source outside the file.
+    let raw = std::fs::read_to_string(&report).unwrap();
+    let outside = regex::Regex::new(r#"(?i)\b(href|src|action|srcset)\s*=\s*"[^#"]"#).unwrap();
+    assert!(!outside.is_match(&raw), "{:?}", outside.find(&raw));
+
     let dom = dump_dom(&file_url(&report), dir.path());
     for verdict in [Verdict::Passed, Verdict::Failed, Verdict::Skipped] {
         let slug = verdict.label();
