@@ -69,6 +69,31 @@ fn default_run_passes_against_the_embedded_bank_and_writes_both_reports() {
         serde_json::from_str(&std::fs::read_to_string(out.path().join("cucumber.json")).unwrap())
             .unwrap();
     assert!(json.as_array().is_some_and(|a| !a.is_empty()));
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(html.contains("STET-AIS-ACC-01 CLAIRE gets all her payment accounts"));
+    let coverage: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("coverage.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        coverage["runs"].as_array().map(Vec::len),
+        Some(3),
+        "{coverage}"
+    );
+    let mandatory: Vec<&str> = t
+        .lines()
+        .filter_map(|l| l.strip_prefix("mandatory ids passed "))
+        .collect();
+    assert_eq!(mandatory.len(), 3, "one line per family: {t}");
+    for line in mandatory {
+        let (passed, total) = line
+            .split_once(' ')
+            .and_then(|(n, _)| n.split_once('/'))
+            .unwrap_or_default();
+        assert_eq!(
+            passed, total,
+            "every mandatory id passes against the embedded bank: {line}"
+        );
+    }
 }
 
 #[test]
@@ -150,7 +175,7 @@ fn an_unknown_report_kind_is_exit_2_naming_the_known_kinds() {
     let o = run(&[
         "run",
         "--report",
-        "junit,html",
+        "junit,pdf",
         "--out",
         dir.path().to_str().unwrap(),
     ]);
@@ -421,7 +446,13 @@ fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
     assert_eq!(count(&t), count(&text(&embedded)));
 
     let mut everything = t.clone();
-    for f in ["junit.xml", "cucumber.json", "run.json"] {
+    for f in [
+        "junit.xml",
+        "cucumber.json",
+        "run.json",
+        "report.html",
+        "coverage.json",
+    ] {
         everything.push_str(&std::fs::read_to_string(reports.join(f)).unwrap());
     }
     let secrets = std::fs::read_dir(dir.path().join("sb/secrets")).unwrap();

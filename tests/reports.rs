@@ -228,9 +228,64 @@ fn run_json_holds_the_whole_record_and_reads_back() {
 
 #[test]
 fn unknown_report_kinds_are_not_found_and_every_known_one_renders() {
-    assert!(obconf::report::by_kind("html").is_none());
+    assert!(obconf::report::by_kind("pdf").is_none());
     for kind in obconf::report::kinds() {
         let report = obconf::report::by_kind(kind).expect("a known kind");
         assert!(!rendered(report.as_ref()).is_empty(), "{kind}");
     }
+}
+
+#[test]
+fn coverage_json_has_every_catalog_id_of_the_family_with_the_worst_verdict() {
+    let text = rendered(&obconf::report::coverage_json::CoverageJson);
+    let doc: obconf::report::coverage_json::CoverageDocument =
+        serde_json::from_str(&text).expect("coverage.json reads back");
+    assert_eq!(
+        doc.format,
+        obconf::report::coverage_json::CoverageDocument::FORMAT
+    );
+    let run = &doc.runs[0];
+    let verdict = |id: &str| {
+        run.ids
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.verdict.label())
+    };
+    assert_eq!(verdict("STET-AIS-ACC-01"), Some("passed"));
+    assert_eq!(verdict("STET-AIS-ACC-02"), Some("failed"));
+    assert_eq!(
+        verdict("STET-AIS-ACC-03"),
+        Some("failed"),
+        "an error fails its ids"
+    );
+    assert_eq!(verdict("STET-AIS-TBN-01"), Some("skipped"));
+    assert_eq!(verdict("STET-GEN-02"), Some("no scenario"));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    insta::assert_json_snapshot!(json, {
+        ".obconf_version" => "[version]",
+    });
+}
+
+/// The HTML report's structure, pinned: every section, data attribute and escaped text of the
+/// fixed record. The inline style and script are left out (their own tests and the browser test
+/// cover them), and so are times and durations.
+#[test]
+fn html_report_structure() {
+    let html = rendered(&obconf::report::html::Html);
+    assert!(!html.contains("tok-in-the-fixture"), "{html}");
+    let mut shown = html
+        .replace(obconf::report::html::STYLE, "[style]")
+        .replace(obconf::report::html::SCRIPT, "[script]");
+    for (pattern, with) in [
+        (r"'sha256-[A-Za-z0-9+/=]+'", "'sha256-[hash]'"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[time]"),
+        (r"\d+ ms\b", "[n] ms"),
+        (r"\b\d+\.\d\d s\b", "[n] s"),
+    ] {
+        shown = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&shown, with)
+            .into_owned();
+    }
+    insta::assert_snapshot!(shown);
 }

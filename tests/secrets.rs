@@ -44,7 +44,13 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
     let dir = tempfile::tempdir().unwrap();
     obconf::report::write_files(&records, dir.path()).unwrap();
     let mut everything = obconf::report::console::summary(&records);
-    for f in ["junit.xml", "cucumber.json", "run.json"] {
+    for f in [
+        "junit.xml",
+        "cucumber.json",
+        "run.json",
+        "report.html",
+        "coverage.json",
+    ] {
         everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap());
     }
     assert!(

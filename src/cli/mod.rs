@@ -70,8 +70,9 @@ pub struct RunArgs {
     /// Where the reports go (run.json, and those chosen with --report).
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
-    /// Report files to write besides run.json, comma-separated: junit, cucumber-json, run-json.
-    #[arg(long, value_delimiter = ',', default_value = "junit,cucumber-json")]
+    /// Report files to write besides run.json, comma-separated: junit, cucumber-json, run-json,
+    /// html, coverage.
+    #[arg(long, value_delimiter = ',', default_values = crate::report::DEFAULT_KINDS)]
     pub report: Vec<String>,
     /// Scenarios run at once.
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! The console: a line per finished scenario while the run goes, then the summary (failures with
-//! their evidence, scenarios without a verdict and why, a table per feature, coverage).
+//! their evidence, scenarios without a verdict and why, a table per feature, coverage and the
+//! catalog ids that did not pass, ending with `mandatory ids passed X/Y`).
 //!
 //! [`Console`] is the [`Reporter`] behind `obconf run`; [`summary`] is its final text. It writes to
 //! its sink and nowhere else, and never reads anything but the record.
@@ -11,6 +12,7 @@ use std::io::Write;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
+use super::coverage::{FamilyCoverage, IdVerdict, UNSELECTED};
 use super::{RenderError, Reporter};
 use crate::runner::{RunRecord, ScenarioRecord, Verdict};
 
@@ -94,8 +96,8 @@ impl Write for Stdout {
 /// Columns always shown, then those shown only when a run has such scenarios.
 const ALWAYS: [Verdict; 3] = [Verdict::Passed, Verdict::Failed, Verdict::Skipped];
 
-/// Failures, scenarios without a verdict and why, the per-feature table and the coverage line
-/// for each record.
+/// Failures, scenarios without a verdict and why, the per-feature table, the coverage line and
+/// the coverage matrix for each record.
 pub fn summary(records: &[RunRecord]) -> String {
     let mut out = String::new();
     for record in records {
@@ -148,8 +150,52 @@ pub fn summary(records: &[RunRecord]) -> String {
         if let Some(why) = &record.interrupted {
             let _ = writeln!(out, "the run stopped early: {why}");
         }
+        out.push_str(&matrix(&FamilyCoverage::of(record)));
     }
     crate::redact::redact(&out)
+}
+
+/// What the run says of the family's catalog ids: the count per verdict, every id that did not
+/// pass (those no selected scenario carries in one line), then `mandatory ids passed X/Y`.
+fn matrix(m: &FamilyCoverage) -> String {
+    let mut out = String::new();
+    if m.ids.is_empty() {
+        return out;
+    }
+    let counts: Vec<String> = IdVerdict::ALL
+        .into_iter()
+        .filter(|v| m.count(*v) > 0)
+        .map(|v| format!("{} {}", v.label(), m.count(v)))
+        .collect();
+    let _ = writeln!(out, "catalog ids of {}: {}", m.family, counts.join(", "));
+    let mut unselected = 0;
+    for id in m.ids.iter().filter(|i| i.verdict != IdVerdict::Passed) {
+        if id.verdict == IdVerdict::NoScenario && id.reason.as_deref() == Some(UNSELECTED) {
+            unselected += 1;
+            continue;
+        }
+        let _ = write!(out, "  {:<12} {}", id.verdict.label(), id.id);
+        if id.mandatory {
+            let _ = write!(out, " (mandatory)");
+        }
+        match &id.reason {
+            Some(reason) => {
+                let _ = writeln!(out, ": {reason}");
+            }
+            None => {
+                let _ = writeln!(out);
+            }
+        }
+    }
+    if unselected > 0 {
+        let _ = writeln!(
+            out,
+            "  {:<12} {unselected} more ids: {UNSELECTED}",
+            "no scenario"
+        );
+    }
+    let _ = writeln!(out, "{} ({})", m.mandatory_line(), m.family);
+    out
 }
 
 /// One row per feature and a total: passed, failed, skipped, and error, not run or waived when a

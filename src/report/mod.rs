@@ -1,8 +1,8 @@
 //! Reporters: everything that turns a [`RunRecord`] into something a person or a tool reads.
 //!
-//! Two seams. A [`Report`] is a file in `--out` (`junit.xml`, `cucumber.json`, `run.json`), chosen
-//! with `--report` by its [`kinds`] name; `run.json` is written by every run whatever `--report`
-//! says. A [`Reporter`] is live output: it hears of each scenario as it finishes (the console's
+//! Two seams. A [`Report`] is a file in `--out` (`junit.xml`, `cucumber.json`, `report.html`,
+//! `coverage.json`, `run.json`), chosen with `--report` by its [`kinds`] name; `run.json` is written by every run
+//! whatever `--report` says. A [`Reporter`] is live output: it hears of each scenario as it finishes (the console's
 //! progress line) and has the last word when the invocation ends (the console summary).
 //!
 //! Reporters read the record and nothing else; they never run anything and never print errors
@@ -10,7 +10,10 @@
 //! file reports pass through [`crate::redact`] once more here.
 
 pub mod console;
+pub mod coverage;
+pub mod coverage_json;
 pub mod cucumber_json;
+pub mod html;
 pub mod junit;
 pub mod run_json;
 
@@ -101,14 +104,16 @@ pub fn kinds() -> Vec<&'static str> {
     all().iter().map(|r| r.kind()).collect()
 }
 
-/// `--report`'s default: `junit` and `cucumber-json`.
-pub const DEFAULT_KINDS: &[&str] = &["junit", "cucumber-json"];
+/// `--report`'s default: `junit`, `cucumber-json`, `html` and `coverage`.
+pub const DEFAULT_KINDS: &[&str] = &["junit", "cucumber-json", "html", "coverage"];
 
 fn all() -> Vec<Box<dyn Report>> {
     vec![
         Box::new(junit::Junit),
         Box::new(cucumber_json::CucumberJson),
         Box::new(run_json::RunJson),
+        Box::new(html::Html),
+        Box::new(coverage_json::CoverageJson),
     ]
 }
 
@@ -124,7 +129,8 @@ pub fn render_to_string(report: &dyn Report, runs: &[RunRecord]) -> Result<Strin
     Ok(crate::redact::redact(&String::from_utf8(buf)?))
 }
 
-/// Writes the default reports (`junit.xml`, `cucumber.json`) and `run.json` for `runs` into `dir`.
+/// Writes the default reports (`junit.xml`, `cucumber.json`, `report.html`, `coverage.json`) and
+/// `run.json` for `runs` into `dir`.
 pub fn write_files(runs: &[RunRecord], dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let defaults: Vec<Box<dyn Report>> = DEFAULT_KINDS.iter().filter_map(|k| by_kind(k)).collect();
     write_reports(&defaults, runs, dir)

@@ -1,0 +1,215 @@
+//! `report.html`: one self-contained page of the invocation, for a person (a certifier, a bank's
+//! engineer) with nothing but a browser.
+//!
+//! The page holds each run's metadata (with a warning when TLS verification was off), a summary
+//! per family and feature, the coverage matrix, and every scenario with its steps, every step's
+//! request and response evidence, its failure or skip reason. Verdict and catalog id filters are
+//! a few lines of plain JS over data attributes (`filter.js`); without JS everything is shown.
+//!
+//! Self-contained and offline: the CSS and JS are inline, there are no fonts, images or links
+//! outside the file, and a Content-Security-Policy allows only the page's own style and script
+//! (by hash), so even a text that escaped escaping could neither run nor fetch anything. Every
+//! record text goes through [`Esc`]; nothing from the record is ever put in the script.
+//!
+//! Written with `std::fmt::Write`: [`page`] assembles the sections of `meta`, `summary`, `matrix`
+//! and `scenarios`.
+
+mod escape;
+mod matrix;
+mod meta;
+mod scenarios;
+mod summary;
+
+use std::fmt::{self, Write as _};
+use std::io::Write;
+
+use base64::Engine as _;
+use sha2::{Digest as _, Sha256};
+
+pub use escape::{Esc, escape};
+
+use super::{RenderError, Report};
+use crate::runner::{RunRecord, Verdict};
+
+/// The page's style sheet, inlined.
+pub const STYLE: &str = include_str!("style.css");
+/// The page's script (the filters), inlined.
+pub const SCRIPT: &str = include_str!("filter.js");
+
+/// The `html` report.
+pub struct Html;
+
+impl Report for Html {
+    fn kind(&self) -> &'static str {
+        "html"
+    }
+
+    fn file_name(&self) -> &'static str {
+        "report.html"
+    }
+
+    fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
+        out.write_all(page(runs).as_bytes())?;
+        Ok(())
+    }
+}
+
+/// The whole page for `runs`.
+pub fn page(runs: &[RunRecord]) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write_page(&mut out, runs);
+    out
+}
+
+fn write_page(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
+    let families: Vec<&str> = runs.iter().map(|r| r.family.as_str()).collect();
+    writeln!(out, "<!DOCTYPE html>")?;
+    writeln!(out, "<html lang=\"en\">")?;
+    writeln!(out, "<head>")?;
+    writeln!(out, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        content_security_policy()
+    )?;
+    writeln!(out, "<meta name=\"referrer\" content=\"no-referrer\">")?;
+    writeln!(
+        out,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        out,
+        "<title>obconf report: {}</title>",
+        Esc(&families.join(", "))
+    )?;
+    writeln!(out, "<style>{STYLE}</style>")?;
+    writeln!(out, "</head>")?;
+    writeln!(out, "<body>")?;
+    writeln!(out, "<header>")?;
+    writeln!(out, "<h1>obconf conformance report</h1>")?;
+    overall(out, runs)?;
+    writeln!(
+        out,
+        "<nav><a href=\"#runs\">Runs</a><a href=\"#summary\">Summary</a><a href=\"#coverage\">Coverage matrix</a><a href=\"#scenarios\">Scenarios</a></nav>"
+    )?;
+    writeln!(out, "</header>")?;
+    meta::section(out, runs)?;
+    summary::section(out, runs)?;
+    matrix::section(out, runs)?;
+    scenarios::section(out, runs)?;
+    writeln!(out, "<script>{SCRIPT}</script>")?;
+    writeln!(out, "</body>")?;
+    writeln!(out, "</html>")
+}
+
+/// The one-line verdict of the invocation.
+fn overall(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
+    let total: usize = runs.iter().map(|r| r.scenarios.len()).sum();
+    let count = |v: Verdict| runs.iter().map(|r| r.count(v)).sum::<usize>();
+    let failing: usize = Verdict::ALL
+        .into_iter()
+        .filter(|v| v.fails_the_run())
+        .map(count)
+        .sum();
+    let (class, text) = if failing > 0 {
+        (
+            "failed",
+            format!("FAILED: {failing} of {total} scenarios did not pass"),
+        )
+    } else if runs.iter().any(|r| r.interrupted.is_some()) {
+        ("failed", format!("INTERRUPTED: {total} scenarios finished"))
+    } else {
+        ("passed", format!("PASSED: no failure in {total} scenarios"))
+    };
+    writeln!(
+        out,
+        "<p class=\"overall {class}\" id=\"overall\" data-verdict=\"{class}\">{}</p>",
+        Esc(&text)
+    )?;
+    if runs.iter().any(|r| r.tls_insecure) {
+        writeln!(
+            out,
+            "<p class=\"warning\" role=\"alert\">TLS certificate verification was OFF for at least one run (tls.insecure): its results prove nothing about the bank's TLS.</p>"
+        )?;
+    }
+    Ok(())
+}
+
+/// Allows nothing but the page's own style and script, by their SHA-256.
+fn content_security_policy() -> String {
+    let hash = |text: &str| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; script-src 'sha256-{}'; img-src 'none'; base-uri 'none'; form-action 'none'",
+        hash(STYLE),
+        hash(SCRIPT)
+    )
+}
+
+/// A scenario verdict as one token (`not-run`), for class names and data attributes.
+pub(crate) fn slug(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Passed => "passed",
+        Verdict::Failed => "failed",
+        Verdict::Skipped => "skipped",
+        Verdict::Error => "error",
+        Verdict::NotRun => "not-run",
+        Verdict::Waived => "waived",
+    }
+}
+
+/// `<span class="verdict failed">failed</span>`.
+pub(crate) fn badge(out: &mut String, slug: &str, label: &str) -> fmt::Result {
+    write!(
+        out,
+        "<span class=\"verdict {}\">{}</span>",
+        Esc(slug),
+        Esc(label)
+    )
+}
+
+/// An instant as the page shows it: RFC 3339, to the millisecond, UTC.
+pub(crate) fn instant(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_leaves_the_inline_style_and_script_alone() {
+        // The page is redacted once more when written: a change to either would break the
+        // Content-Security-Policy hashes and the filters would silently not run.
+        assert_eq!(crate::redact::redact(STYLE), STYLE);
+        assert_eq!(crate::redact::redact(SCRIPT), SCRIPT);
+    }
+
+    #[test]
+    fn the_style_and_script_never_reach_outside_the_file() {
+        for text in [STYLE, SCRIPT] {
+            for banned in [
+                "http:",
+                "https:",
+                "url(",
+                "@import",
+                "fetch(",
+                "XMLHttpRequest",
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+                "eval(",
+            ] {
+                assert!(!text.contains(banned), "{banned}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_invocation_renders_a_page() {
+        let page = page(&[]);
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(page.contains("PASSED: no failure in 0 scenarios"));
+    }
+}
