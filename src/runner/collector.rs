@@ -55,6 +55,8 @@ pub struct Collector {
     stash: ExchangeStash,
     running: HashMap<ScenarioKey, Running>,
     live: Option<LiveReporter>,
+    /// The features folder, which reports' file paths are relative to.
+    features_root: PathBuf,
 }
 
 impl Collector {
@@ -69,7 +71,14 @@ impl Collector {
             stash,
             running: HashMap::new(),
             live,
+            features_root: PathBuf::new(),
         }
+    }
+
+    /// Records each scenario's file relative to `root`, the features folder.
+    pub fn with_features_root(mut self, root: PathBuf) -> Self {
+        self.features_root = root;
+        self
     }
 
     fn scenario_event(
@@ -98,6 +107,7 @@ impl Collector {
                 let record = ScenarioRecord {
                     feature: feature.name.clone(),
                     path: key.0.clone(),
+                    file: crate::features::relative_file(&self.features_root, &key.0),
                     name: scenario.name.clone(),
                     line: scenario.position.line,
                     tags,
@@ -105,6 +115,7 @@ impl Collector {
                     verdict: Verdict::Passed,
                     steps: Vec::new(),
                     duration: Duration::ZERO,
+                    started: Some(DateTime::<Utc>::from(at)),
                     skip_reason: None,
                     failure: None,
                     other_exchanges: Vec::new(),
@@ -169,15 +180,7 @@ impl Collector {
         let all: Vec<&gherkin::Step> = run.source.steps.iter().collect();
         if done < all.len() {
             for s in &all[done..] {
-                run.record.steps.push(StepRecord {
-                    keyword: s.keyword.trim().to_string(),
-                    text: s.value.clone(),
-                    line: s.position.line,
-                    status: StepStatus::NotRun,
-                    duration: Duration::ZERO,
-                    started: None,
-                    exchanges: Vec::new(),
-                });
+                run.record.steps.push(StepRecord::of_gherkin(s));
             }
         }
         attach(&mut run.record, exchanges);
@@ -222,13 +225,10 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: S
     };
     let step_text = format!("{} {}", step.keyword.trim(), step.value);
     run.record.steps.push(StepRecord {
-        keyword: step.keyword.trim().to_string(),
-        text: step.value.clone(),
-        line: step.position.line,
         status,
         duration: at.duration_since(run.step_started).unwrap_or_default(),
         started: Some(DateTime::<Utc>::from(run.step_started)),
-        exchanges: Vec::new(),
+        ..StepRecord::of_gherkin(step)
     });
     let failure = match ev {
         Step::Skipped => Some(FailureRecord {

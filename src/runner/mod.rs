@@ -10,7 +10,7 @@ mod guard;
 pub mod record;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use record::{RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
+pub use record::{RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -123,7 +123,7 @@ pub async fn run(
         }
         match s.skip_reason(&declared) {
             Some(reason) => {
-                skipped.push(skipped_record(s, reason));
+                skipped.push(skipped_record(s, &request.features_root, reason));
                 false
             }
             None => true,
@@ -153,7 +153,10 @@ pub async fn run(
     ObWorld::cucumber::<PathBuf>()
         .steps(guard::guarded_steps(about.name, &names))
         .with_parser(Preparsed)
-        .with_writer(Collector::new(record.clone(), stash, request.reporter))
+        .with_writer(
+            Collector::new(record.clone(), stash, request.reporter)
+                .with_features_root(request.features_root.clone()),
+        )
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .max_concurrent_scenarios(concurrency)
         .after(move |feature, _rule, scenario, _finished, world| {
@@ -190,17 +193,21 @@ async fn start_embedded_if_needed(
     ))
 }
 
-fn skipped_record(s: &ScenarioInfo, reason: String) -> ScenarioRecord {
+/// The record of a scenario that does not apply to the target: every step it would run, none
+/// reached, so that reports count it and show what it checks.
+fn skipped_record(s: &ScenarioInfo, root: &Path, reason: String) -> ScenarioRecord {
     ScenarioRecord {
         feature: s.feature.clone(),
         path: s.path.clone(),
+        file: crate::features::relative_file(root, &s.path),
         name: s.name.clone(),
         line: s.line,
         tags: s.tags.clone(),
         catalog_ids: s.catalog_ids(),
         verdict: Verdict::Skipped,
-        steps: Vec::new(),
+        steps: s.steps.iter().map(StepRecord::of_gherkin).collect(),
         duration: Duration::ZERO,
+        started: None,
         skip_reason: Some(reason),
         failure: None,
         other_exchanges: Vec::new(),

@@ -92,6 +92,50 @@ pub struct StepRecord {
     /// The exchanges this step made, in the order sent, redacted.
     #[serde(default)]
     pub exchanges: Vec<ExchangeRecord>,
+    /// The step's doc string argument, as written in the feature file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_string: Option<DocStringRecord>,
+    /// The step's data table, row by row, as written in the feature file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<Vec<String>>,
+}
+
+impl StepRecord {
+    /// The record of a gherkin step before it runs (or of one never reached): its text, its
+    /// doc string and data table, status [`StepStatus::NotRun`].
+    pub fn of_gherkin(step: &cucumber::gherkin::Step) -> Self {
+        Self {
+            keyword: step.keyword.trim().to_string(),
+            text: step.value.clone(),
+            line: step.position.line,
+            status: StepStatus::NotRun,
+            duration: Duration::ZERO,
+            started: None,
+            exchanges: Vec::new(),
+            doc_string: step.docstring.as_ref().map(|value| DocStringRecord {
+                // gherkin keeps no position for a doc string: it opens on the line after the
+                // step, or after the step's table.
+                line: step.position.line + 1 + step.table.as_ref().map_or(0, |t| t.rows.len()),
+                value: value.clone(),
+                content_type: None,
+            }),
+            rows: step
+                .table
+                .as_ref()
+                .map(|t| t.rows.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A step's doc string: its text and where it stands in the feature file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocStringRecord {
+    pub value: String,
+    pub line: usize,
+    /// The media type written after the opening delimiter, when the parser keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 /// Why a scenario failed (or could not run): the step, the expected-against-actual message, the
@@ -110,6 +154,10 @@ pub struct FailureRecord {
 pub struct ScenarioRecord {
     pub feature: String,
     pub path: PathBuf,
+    /// The feature file relative to the features folder (`<family>/accounts.feature`): the path
+    /// reports show, never a build machine's absolute path. Empty in records that predate it.
+    #[serde(default, skip_serializing_if = "is_empty_path")]
+    pub file: PathBuf,
     pub name: String,
     pub line: usize,
     pub tags: Vec<String>,
@@ -118,6 +166,9 @@ pub struct ScenarioRecord {
     pub steps: Vec<StepRecord>,
     #[serde(rename = "duration_ms", with = "timefmt::millis")]
     pub duration: Duration,
+    /// When the scenario started; `None` for one that never ran (skipped).
+    #[serde(default, with = "timefmt::rfc3339_opt")]
+    pub started: Option<DateTime<Utc>>,
     pub skip_reason: Option<String>,
     pub failure: Option<FailureRecord>,
     /// Exchanges made outside any step (by a hook), so that every exchange is somewhere.
@@ -125,7 +176,20 @@ pub struct ScenarioRecord {
     pub other_exchanges: Vec<ExchangeRecord>,
 }
 
+fn is_empty_path(p: &std::path::Path) -> bool {
+    p.as_os_str().is_empty()
+}
+
 impl ScenarioRecord {
+    /// The feature file as reports show it: [`ScenarioRecord::file`], or the file name alone
+    /// for a record that lacks it.
+    pub fn shown_file(&self) -> PathBuf {
+        if !self.file.as_os_str().is_empty() {
+            return self.file.clone();
+        }
+        self.path.file_name().map(PathBuf::from).unwrap_or_default()
+    }
+
     /// The scenario's catalog ids (`SE-GEN-01`), or `-` when untagged: the id a reader looks for first.
     pub fn ids(&self) -> String {
         if self.catalog_ids.is_empty() {
@@ -161,14 +225,20 @@ impl ScenarioRecord {
         }
     }
 
-    /// The failure as one text: catalog id, step, message, evidence. For the console and JUnit.
+    /// The failure as one text: catalog id, step, message, evidence. For the console.
     pub fn failure_text(&self) -> Option<String> {
+        self.failure_text_at(&self.path)
+    }
+
+    /// [`ScenarioRecord::failure_text`] naming the feature file as `path` (report files name
+    /// it relative to the features folder).
+    pub fn failure_text_at(&self, path: &std::path::Path) -> Option<String> {
         let f = self.failure.as_ref()?;
         let mut text = format!(
             "[{}] {} ({}:{})\n  step: {} (line {})\n  {}",
             self.ids(),
             self.name,
-            self.path.display(),
+            path.display(),
             self.line,
             f.step,
             f.line,
@@ -257,6 +327,36 @@ impl RunRecord {
         self.finished = Some(now);
         self.duration = (now - self.started).to_std().unwrap_or(self.duration);
         self.sort();
+    }
+
+    /// The run's metadata as `(name, value)` pairs, in the order reports list them: obconf
+    /// version, family, target, base URL, capabilities, faults, `tls.insecure`, catalog version,
+    /// start and end time, and whether (and why) the run was interrupted. Lists are
+    /// comma-separated (empty when there is none); times are RFC 3339.
+    pub fn metadata(&self) -> Vec<(&'static str, String)> {
+        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        vec![
+            ("obconf.version", self.obconf_version.clone()),
+            ("family", self.family.clone()),
+            ("target", self.target.clone()),
+            ("base_url", self.base_url.clone()),
+            ("capabilities", self.capabilities.join(",")),
+            ("faults", self.faults.join(",")),
+            ("tls.insecure", self.tls_insecure.to_string()),
+            (
+                "catalog.version",
+                crate::catalog::catalog_version().to_string(),
+            ),
+            ("started", time(&self.started)),
+            (
+                "finished",
+                self.finished.as_ref().map(time).unwrap_or_default(),
+            ),
+            (
+                "interrupted",
+                self.interrupted.clone().unwrap_or_else(|| "no".to_string()),
+            ),
+        ]
     }
 
     pub fn count(&self, verdict: Verdict) -> usize {
