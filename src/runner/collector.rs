@@ -6,7 +6,8 @@
 //! [`ExchangeStash`], filled by the runner's `after` hook (which sees the World) before the
 //! scenario's `Finished` event; the collector places each exchange in the step that was running
 //! when it was sent (by cucumber's event timestamps). The evidence of a failed step is the World's
-//! last exchange, taken here: steps only say what they expected and what they got. The collector
+//! last exchange, taken here: steps only say what they expected and what they got. A finished
+//! scenario replaces the `not run` record the runner listed for it before the run. The collector
 //! never prints: live output is the [`LiveReporter`]'s.
 
 use std::collections::HashMap;
@@ -193,6 +194,14 @@ impl Collector {
             live.scenario_finished(&family, &run.record);
         }
         let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        // The runner listed the scenario as not run before it started: it has finished now.
+        let done = &run.record;
+        record.scenarios.retain(|s| {
+            !(s.verdict == Verdict::NotRun
+                && s.line == done.line
+                && s.path == done.path
+                && s.name == done.name)
+        });
         record.scenarios.push(run.record);
     }
 }

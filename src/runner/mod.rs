@@ -123,7 +123,12 @@ pub async fn run(
         }
         match s.skip_reason(&declared) {
             Some(reason) => {
-                skipped.push(skipped_record(s, &request.features_root, reason));
+                skipped.push(unrun_record(
+                    s,
+                    &request.features_root,
+                    Verdict::Skipped,
+                    Some(reason),
+                ));
                 false
             }
             None => true,
@@ -141,6 +146,16 @@ pub async fn run(
     let mut ctx = RunContext::new(target.clone(), family, wire)?;
     ctx.bank_clock = bank_clock;
     RunContext::install(Arc::new(ctx));
+    // Every selected scenario is `not run` until it finishes: a run stopped early (Ctrl-C) still
+    // reports each one, with its steps. The collector replaces each as it finishes.
+    if let Ok(mut r) = record.lock() {
+        let pending = features
+            .scenarios()
+            .iter()
+            .map(|s| unrun_record(s, &request.features_root, Verdict::NotRun, None))
+            .collect::<Vec<_>>();
+        r.scenarios.extend(pending);
+    }
     let concurrency = request
         .concurrency
         .or(target.concurrency)
@@ -193,9 +208,14 @@ async fn start_embedded_if_needed(
     ))
 }
 
-/// The record of a scenario that does not apply to the target: every step it would run, none
-/// reached, so that reports count it and show what it checks.
-fn skipped_record(s: &ScenarioInfo, root: &Path, reason: String) -> ScenarioRecord {
+/// The record of a scenario that did not run (skipped for the target, or not reached): every
+/// step it would run, none reached, so that reports count it and show what it checks.
+fn unrun_record(
+    s: &ScenarioInfo,
+    root: &Path,
+    verdict: Verdict,
+    reason: Option<String>,
+) -> ScenarioRecord {
     ScenarioRecord {
         feature: s.feature.clone(),
         path: s.path.clone(),
@@ -204,11 +224,11 @@ fn skipped_record(s: &ScenarioInfo, root: &Path, reason: String) -> ScenarioReco
         line: s.line,
         tags: s.tags.clone(),
         catalog_ids: s.catalog_ids(),
-        verdict: Verdict::Skipped,
+        verdict,
         steps: s.steps.iter().map(StepRecord::of_gherkin).collect(),
         duration: Duration::ZERO,
         started: None,
-        skip_reason: Some(reason),
+        skip_reason: reason,
         failure: None,
         other_exchanges: Vec::new(),
     }
