@@ -329,3 +329,27 @@ fn syntax_error(path: &Path, text: &str, message: &str) -> FeatureError {
         hint: "every step line starts with Given, When, Then, And or But, inside a Scenario".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_paths_are_relative_to_the_features_folder() {
+        let root = Path::new("features");
+        assert_eq!(
+            relative_file(root, Path::new("features/bank/accounts.feature")),
+            PathBuf::from("bank/accounts.feature")
+        );
+        // A file outside the folder (or a path that cannot be related) shows its name only.
+        assert_eq!(
+            relative_file(root, Path::new("/build/machine/x/accounts.feature")),
+            PathBuf::from("accounts.feature")
+        );
+        let cwd = std::env::current_dir().unwrap_or_default();
+        assert_eq!(
+            relative_file(&cwd.join("features"), Path::new("features/a.feature")),
+            PathBuf::from("a.feature")
+        );
+    }
+}
