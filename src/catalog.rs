@@ -51,6 +51,12 @@ pub fn catalog() -> &'static Catalog {
     &CATALOG
 }
 
+/// The `version:` of the compiled-in catalog, which reports name so that a result can be read
+/// against the catalog it was checked with.
+pub fn catalog_version() -> u32 {
+    catalog().version
+}
+
 impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.tests.iter().find(|e| e.id == id)
@@ -114,6 +120,8 @@ mod tests {
             assert!(c.ids_with_prefix(prefix).count() > 0, "{prefix}");
         }
         assert_eq!(catalog().tests.len(), c.tests.len());
+        assert_eq!(catalog_version(), c.version);
+        assert!(catalog_version() > 0);
     }
 
     #[test]

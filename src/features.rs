@@ -104,6 +104,8 @@ pub struct ScenarioInfo {
     pub line: usize,
     /// Feature, rule and scenario tags, without `@`.
     pub tags: Vec<String>,
+    /// The steps it would run: the feature's and rule's Background steps, then its own.
+    pub steps: Vec<gherkin::Step>,
 }
 
 impl ScenarioInfo {
@@ -172,9 +174,13 @@ impl FeatureSet {
     pub fn scenarios(&self) -> Vec<ScenarioInfo> {
         let mut out = Vec::new();
         for f in &self.features {
-            out.extend(f.scenarios.iter().map(|s| scenario_info(f, &[], s)));
+            out.extend(f.scenarios.iter().map(|s| scenario_info(f, &[], None, s)));
             for r in &f.rules {
-                out.extend(r.scenarios.iter().map(|s| scenario_info(f, &r.tags, s)));
+                out.extend(
+                    r.scenarios
+                        .iter()
+                        .map(|s| scenario_info(f, &r.tags, r.background.as_ref(), s)),
+                );
             }
         }
         out
@@ -192,13 +198,14 @@ impl FeatureSet {
     pub fn retain(&mut self, mut keep: impl FnMut(&ScenarioInfo) -> bool) {
         for f in &mut self.features {
             let mut scenarios = std::mem::take(&mut f.scenarios);
-            scenarios.retain(|s| keep(&scenario_info(f, &[], s)));
+            scenarios.retain(|s| keep(&scenario_info(f, &[], None, s)));
             f.scenarios = scenarios;
             let mut rules = std::mem::take(&mut f.rules);
             for r in &mut rules {
                 let rule_tags = r.tags.clone();
+                let rule_background = r.background.clone();
                 r.scenarios
-                    .retain(|s| keep(&scenario_info(f, &rule_tags, s)));
+                    .retain(|s| keep(&scenario_info(f, &rule_tags, rule_background.as_ref(), s)));
             }
             rules.retain(|r| !r.scenarios.is_empty());
             f.rules = rules;
@@ -208,12 +215,22 @@ impl FeatureSet {
     }
 }
 
-/// The metadata of scenario `s` of feature `f` (inside a rule tagged `rule_tags`, if any).
+/// The metadata of scenario `s` of feature `f` (inside a rule tagged `rule_tags` with
+/// `rule_background`, if any).
 fn scenario_info(
     f: &gherkin::Feature,
     rule_tags: &[String],
+    rule_background: Option<&gherkin::Background>,
     s: &gherkin::Scenario,
 ) -> ScenarioInfo {
+    let steps = f
+        .background
+        .iter()
+        .chain(rule_background)
+        .flat_map(|b| b.steps.iter())
+        .chain(&s.steps)
+        .cloned()
+        .collect();
     ScenarioInfo {
         feature: f.name.clone(),
         path: f.path.clone().unwrap_or_default(),
@@ -226,7 +243,23 @@ fn scenario_info(
             .chain(&s.tags)
             .cloned()
             .collect(),
+        steps,
     }
+}
+
+/// `path` relative to the features folder `root` (`<family>/accounts.feature`), as reports show
+/// it; the file name alone when `path` does not lie below `root`. Never an absolute path.
+pub fn relative_file(root: &Path, path: &Path) -> PathBuf {
+    let below = |root: &Path| path.strip_prefix(root).ok().map(Path::to_path_buf);
+    below(root)
+        .or_else(|| below(&shown_path(root)))
+        .or_else(|| {
+            let (root, path) = (root.canonicalize().ok()?, path.canonicalize().ok()?);
+            path.strip_prefix(root).ok().map(Path::to_path_buf)
+        })
+        .filter(|p| p.is_relative() && !p.as_os_str().is_empty())
+        .or_else(|| path.file_name().map(PathBuf::from))
+        .unwrap_or_default()
 }
 
 fn collect_feature_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FeatureError> {
@@ -294,5 +327,29 @@ fn syntax_error(path: &Path, text: &str, message: &str) -> FeatureError {
         col,
         detail: format!("unexpected `{offending}`"),
         hint: "every step line starts with Given, When, Then, And or But, inside a Scenario".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_paths_are_relative_to_the_features_folder() {
+        let root = Path::new("features");
+        assert_eq!(
+            relative_file(root, Path::new("features/bank/accounts.feature")),
+            PathBuf::from("bank/accounts.feature")
+        );
+        // A file outside the folder (or a path that cannot be related) shows its name only.
+        assert_eq!(
+            relative_file(root, Path::new("/build/machine/x/accounts.feature")),
+            PathBuf::from("accounts.feature")
+        );
+        let cwd = std::env::current_dir().unwrap_or_default();
+        assert_eq!(
+            relative_file(&cwd.join("features"), Path::new("features/a.feature")),
+            PathBuf::from("a.feature")
+        );
     }
 }

@@ -271,6 +271,18 @@ fn run_json_is_written_by_every_run_and_reads_back() {
         (stet.count(Verdict::Passed), stet.count(Verdict::Skipped)),
         (3, 1)
     );
+    assert_eq!(stet.count(Verdict::NotRun), 0, "every scenario finished");
+    for s in &stet.scenarios {
+        assert!(!s.steps.is_empty(), "{} keeps its steps", s.name);
+        assert!(
+            s.file.is_relative() && s.file.starts_with("stet"),
+            "{}: {} is relative to the features folder",
+            s.name,
+            s.file.display()
+        );
+        let ran = s.verdict != Verdict::Skipped;
+        assert_eq!(s.started.is_some(), ran, "{} has its own start", s.name);
+    }
     let mut credentials = 0;
     for s in stet
         .scenarios

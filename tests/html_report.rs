@@ -272,6 +272,8 @@ fn hostile_record() -> RunRecord {
     r.scenarios.push(ScenarioRecord {
         feature: HOSTILE.into(),
         path: PathBuf::from(HOSTILE),
+        file: PathBuf::from(HOSTILE),
+        started: Some(chrono::Utc::now()),
         name: HOSTILE.into(),
         line: 1,
         tags: vec![HOSTILE.into()],
@@ -285,6 +287,8 @@ fn hostile_record() -> RunRecord {
             duration: Duration::from_millis(1),
             started: Some(chrono::Utc::now()),
             exchanges: vec![exchange.clone()],
+            doc_string: None,
+            rows: vec![vec![HOSTILE.into()]],
         }],
         duration: Duration::from_millis(1),
         skip_reason: Some(HOSTILE.into()),

@@ -1,5 +1,9 @@
 //! The report formats, pinned with insta snapshots over a fixed record; the JUnit file parsed
-//! back to prove it is well-formed XML; `run.json` read back into the record type.
+//! back to prove it is well-formed XML; `run.json` read back into the record type; junit.xml and
+//! cucumber.json checked against their vendored schemas (`reports/schemas.rs`).
+
+#[path = "reports/schemas.rs"]
+mod schemas;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,7 +12,7 @@ use chrono::{DateTime, TimeZone as _, Utc};
 use obconf::catalog::Coverage;
 use obconf::http::{Exchange, RecordedRequest, RecordedResponse};
 use obconf::report::{Report, render_to_string};
-use obconf::runner::record::{FailureRecord, StepRecord};
+use obconf::runner::record::{DocStringRecord, FailureRecord, StepRecord};
 use obconf::runner::{ExchangeRecord, RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
 
 fn at(second: u32) -> DateTime<Utc> {
@@ -26,6 +30,8 @@ fn step(keyword: &str, text: &str, line: usize, status: StepStatus) -> StepRecor
         duration: Duration::from_millis(3),
         started: (status != StepStatus::NotRun).then(|| at(line as u32)),
         exchanges: Vec::new(),
+        doc_string: None,
+        rows: Vec::new(),
     }
 }
 
@@ -55,6 +61,7 @@ fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioReco
     ScenarioRecord {
         feature: "Get the list of eligible payment accounts".into(),
         path: PathBuf::from("features/stet/accounts.feature"),
+        file: PathBuf::from("stet/accounts.feature"),
         name: format!("{id} {name}"),
         line,
         tags: vec!["stet".into(), id.into()],
@@ -79,6 +86,7 @@ fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioReco
             ),
         ],
         duration: Duration::from_millis(12),
+        started: (verdict != Verdict::Skipped).then(|| at(line as u32)),
         skip_reason: None,
         failure: None,
         other_exchanges: Vec::new(),
@@ -101,6 +109,10 @@ fn record() -> RunRecord {
         Verdict::Passed,
     );
     passed.steps[1].exchanges.push(exchange(200, at(9)));
+    passed.steps[0].rows = vec![
+        vec!["persona".into(), "scope".into()],
+        vec!["CLAIRE".into(), "aisp".into()],
+    ];
     r.scenarios.push(passed);
     let mut failed = scenario(
         "STET-AIS-ACC-02",
@@ -115,6 +127,11 @@ fn record() -> RunRecord {
         evidence: Some(exchange(200, at(17))),
     });
     failed.steps[1].exchanges.push(exchange(200, at(17)));
+    failed.steps[0].doc_string = Some(DocStringRecord {
+        value: "{\"scope\": \"pisp\"}".into(),
+        line: 16,
+        content_type: Some("json".into()),
+    });
     r.scenarios.push(failed);
     let mut skipped = scenario(
         "STET-AIS-TBN-01",
@@ -122,7 +139,10 @@ fn record() -> RunRecord {
         30,
         Verdict::Skipped,
     );
-    skipped.steps.clear();
+    for s in &mut skipped.steps {
+        s.status = StepStatus::NotRun;
+        s.started = None;
+    }
     skipped.skip_reason =
         Some("the target does not declare capability `stet.trusted-beneficiaries`".into());
     r.scenarios.push(skipped);

@@ -240,6 +240,8 @@ mod tests {
         ScenarioRecord {
             feature: "f".into(),
             path: PathBuf::from("f.feature"),
+            file: PathBuf::from("f.feature"),
+            started: None,
             name: format!("{} {verdict:?}", ids.join(" ")),
             line: 1,
             tags: Vec::new(),

@@ -1,15 +1,31 @@
-//! `cucumber.json`: the Cucumber JSON format (features → elements → steps) that report tools read.
-//! A failed step's `error_message` holds the catalog id, the message and the evidence; a scenario
-//! that could not run carries a failed `before` hook with the same text; skipped, not-run and
-//! waived scenarios say why in their `description`. Rendering only reads the record.
+//! `cucumber.json`: the Cucumber JSON format (features → elements → steps) that report tools read
+//! whole, valid against cucumber-jvm's schema (`schemas/cucumber-jvm.json`, checked by
+//! `tests/reports.rs`) apart from the `metadata` extension below.
+//!
+//! Every scenario has its steps, whatever its verdict: a skipped, not-run or waived one lists
+//! them `skipped` (and says why in its `description`), so that readers count every scenario.
+//! Steps keep their doc string (`doc_string`) and data table (`rows`), and every exchange a step
+//! made, passed or failed, is attached to it as `embeddings`: the redacted evidence text
+//! (`text/plain`) and its record (`application/json`), both base64 as the format wants. A failed
+//! step's `error_message` holds the catalog id, the message and the evidence; a scenario that
+//! could not run carries a failed `before` hook with the same text (hooks' exchanges are that
+//! hook's embeddings). Each feature's `description` states the run's metadata, and its
+//! `metadata` holds them as `{name, value}` pairs, the form multiple-cucumber-html-reporter
+//! shows with `customMetadata: true` (readers that do not know the key ignore it).
+//!
+//! Rendering only reads the record, which is redacted when it is built; it never panics.
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use super::{RenderError, Report};
-use crate::runner::{RunRecord, StepStatus, Verdict};
+use crate::http::ExchangeRecord;
+use crate::runner::{RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
 
 /// The `cucumber-json` report.
 pub struct CucumberJson;
@@ -30,90 +46,149 @@ impl Report for CucumberJson {
     }
 }
 
-/// The Cucumber JSON document for `records`.
+/// The Cucumber JSON document for `records`: one feature per run and feature file.
 pub fn document(records: &[RunRecord]) -> Value {
-    let mut features: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+    let mut features = Vec::new();
     for record in records {
+        let mut files: BTreeMap<PathBuf, (String, Vec<Value>)> = BTreeMap::new();
         for s in &record.scenarios {
-            let uri = s.path.display().to_string();
-            let steps: Vec<Value> = if s.steps.is_empty() {
-                vec![]
-            } else {
-                s.steps
-                    .iter()
-                    .map(|st| {
-                        let status = match st.status {
-                            StepStatus::Passed => "passed",
-                            StepStatus::Failed => "failed",
-                            StepStatus::Undefined => "undefined",
-                            StepStatus::NotRun => "skipped",
-                        };
-                        let mut result = json!({
-                            "status": status,
-                            "duration": st.duration.as_nanos() as u64,
-                        });
-                        if st.status == StepStatus::Failed || st.status == StepStatus::Undefined {
-                            result["error_message"] = json!(s.failure_text().unwrap_or_default());
-                        }
-                        json!({
-                            "keyword": format!("{} ", st.keyword),
-                            "name": st.text,
-                            "line": st.line,
-                            "result": result,
-                        })
-                    })
-                    .collect()
-            };
-            let mut element = json!({
-                "id": format!("{};{}", slug(&s.feature), slug(&s.name)),
-                "keyword": "Scenario",
-                "type": "scenario",
-                "name": s.name,
-                "line": s.line,
-                "tags": s.tags.iter().map(|t| json!({"name": format!("@{t}")})).collect::<Vec<_>>(),
-                "steps": steps,
-            });
-            match s.verdict {
-                Verdict::Skipped | Verdict::NotRun | Verdict::Waived => {
-                    let reason = s.reason().unwrap_or_default();
-                    element["description"] = json!(match s.verdict {
-                        Verdict::Skipped => reason,
-                        other => format!("{}: {reason}", other.label()),
-                    });
-                }
-                Verdict::Error => {
-                    element["before"] = json!([{
-                        "match": {"location": "obconf"},
-                        "result": {
-                            "status": "failed",
-                            "duration": 0,
-                            "error_message": s.failure_text().unwrap_or_default(),
-                        },
-                    }]);
-                }
-                Verdict::Passed | Verdict::Failed => {}
-            }
-            features
-                .entry(uri)
+            files
+                .entry(s.shown_file())
                 .or_insert_with(|| (s.feature.clone(), Vec::new()))
                 .1
-                .push(element);
+                .push(element(s));
+        }
+        for (file, (name, elements)) in files {
+            features.push(feature(record, &file, &name, elements));
         }
     }
-    Value::Array(
-        features
-            .into_iter()
-            .map(|(uri, (name, elements))| {
+    Value::Array(features)
+}
+
+fn feature(record: &RunRecord, file: &std::path::Path, name: &str, elements: Vec<Value>) -> Value {
+    let metadata = record.metadata();
+    let description = metadata
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    json!({
+        "uri": file.display().to_string(),
+        "id": slug(name),
+        // The record keeps no feature line; features start their file.
+        "line": 1,
+        "keyword": "Feature",
+        "name": name,
+        "description": description,
+        "elements": elements,
+        "metadata": metadata
+            .iter()
+            .map(|(k, v)| json!({"name": k, "value": v}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+fn element(s: &ScenarioRecord) -> Value {
+    let file = s.shown_file();
+    let error_text = || s.failure_text_at(&file).unwrap_or_default();
+    let mut steps: Vec<Value> = s.steps.iter().map(|st| step(st, &error_text)).collect();
+    if steps.is_empty() && !matches!(s.verdict, Verdict::Passed | Verdict::Failed) {
+        // A record without steps still counts as a scenario in readers: one skipped step says why.
+        steps.push(json!({
+            "keyword": "* ",
+            "name": s.reason().unwrap_or_else(|| s.verdict.label().to_string()),
+            "line": s.line,
+            "result": {"status": "skipped", "duration": 0},
+        }));
+    }
+    let description = match (s.verdict, s.reason()) {
+        (Verdict::Skipped, Some(reason)) => reason,
+        (other, Some(reason)) => format!("{}: {reason}", other.label()),
+        (_, None) => String::new(),
+    };
+    let mut element = json!({
+        "id": format!("{};{};{}", slug(&s.feature), slug(&s.name), s.line),
+        "keyword": "Scenario",
+        "type": "scenario",
+        "name": s.name,
+        "line": s.line,
+        "description": description,
+        "tags": s.tags.iter().map(|t| json!({"name": format!("@{t}")})).collect::<Vec<_>>(),
+        "steps": steps,
+    });
+    if let Some(started) = &s.started {
+        element["start_timestamp"] =
+            json!(started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    }
+    if s.verdict == Verdict::Error || !s.other_exchanges.is_empty() {
+        let mut result = json!({"status": "passed", "duration": 0});
+        if s.verdict == Verdict::Error {
+            result["status"] = json!("failed");
+            result["error_message"] = json!(error_text());
+        }
+        let mut hook = json!({"match": {"location": "obconf"}, "result": result});
+        if !s.other_exchanges.is_empty() {
+            hook["embeddings"] = embeddings(&s.other_exchanges);
+        }
+        element["before"] = json!([hook]);
+    }
+    element
+}
+
+fn step(st: &StepRecord, error_text: &dyn Fn() -> String) -> Value {
+    let status = match st.status {
+        StepStatus::Passed => "passed",
+        StepStatus::Failed => "failed",
+        StepStatus::Undefined => "undefined",
+        StepStatus::NotRun => "skipped",
+    };
+    let nanos = u64::try_from(st.duration.as_nanos()).unwrap_or(u64::MAX);
+    let mut result = json!({"status": status, "duration": nanos});
+    if matches!(st.status, StepStatus::Failed | StepStatus::Undefined) {
+        result["error_message"] = json!(error_text());
+    }
+    let mut step = json!({
+        "keyword": format!("{} ", st.keyword),
+        "name": st.text,
+        "line": st.line,
+        "result": result,
+    });
+    if let Some(doc) = &st.doc_string {
+        step["doc_string"] = json!({"value": doc.value, "line": doc.line});
+        if let Some(content_type) = &doc.content_type {
+            step["doc_string"]["content_type"] = json!(content_type);
+        }
+    }
+    if !st.rows.is_empty() {
+        step["rows"] = st.rows.iter().map(|r| json!({"cells": r})).collect();
+    }
+    if !st.exchanges.is_empty() {
+        step["embeddings"] = embeddings(&st.exchanges);
+    }
+    step
+}
+
+/// Each exchange as two attachments: its evidence text and its JSON record, named by its summary.
+fn embeddings(exchanges: &[ExchangeRecord]) -> Value {
+    exchanges
+        .iter()
+        .flat_map(|e| {
+            let name = e.summary();
+            let record = serde_json::to_string(e).unwrap_or_default();
+            [
                 json!({
-                    "uri": uri,
-                    "id": slug(&name),
-                    "keyword": "Feature",
+                    "mime_type": "text/plain",
+                    "data": STANDARD.encode(e.render()),
                     "name": name,
-                    "elements": elements,
-                })
-            })
-            .collect(),
-    )
+                }),
+                json!({
+                    "mime_type": "application/json",
+                    "data": STANDARD.encode(record),
+                    "name": format!("{name} (record)"),
+                }),
+            ]
+        })
+        .collect()
 }
 
 fn slug(s: &str) -> String {

@@ -1,18 +1,34 @@
-//! `junit.xml`: one test suite per feature, one test case per scenario named with its catalog id.
-//! The class name is `<family>.<feature file stem>` so CI dashboards group by family. A failure
-//! carries the same text as the console: catalog id, step, expected against actual, evidence.
-//! A scenario that could not run is a JUnit `<error>`; skipped, not-run and waived ones are
-//! `<skipped>` with their reason. Rendering only reads the record.
+//! `junit.xml`: one test suite per feature file, one test case per scenario, valid against the
+//! Jenkins JUnit schema (`schemas/junit-10.xsd`, checked by `tests/reports.rs`).
+//!
+//! Every suite carries the run's metadata in `<properties>` (obconf version, family, target, base
+//! URL, capabilities, faults, `tls.insecure`, catalog version, start and end, interrupted), its
+//! `file` relative to the features folder and the start of its first scenario as `timestamp`.
+//! A test case's `classname` is `<family>.<feature file stem>` and its name is unique within the
+//! file (a repeated name, such as a Scenario Outline's rows, gets its `file:line`). The schema
+//! has no test-case timestamp or file: each case's `<system-out>` names its start and
+//! `file:line`. A failure's `message` is the whole expected-against-actual text on one line; its
+//! body is the console's text with the evidence. A scenario that could not run is an `<error>`;
+//! skipped, not-run and waived ones are `<skipped>` with their reason.
+//!
+//! Rendering only reads the record, and every value goes through [`xml`]'s escaping: nothing a
+//! bank sends reaches the XML unescaped.
 
-use std::collections::BTreeMap;
+mod xml;
+
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use junit_report::{
-    Duration as JDuration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder,
-};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::{RenderError, Report};
 use crate::runner::{RunRecord, ScenarioRecord, Verdict};
+use xml::XmlWriter;
+
+/// The longest failure `message` attribute, in characters; the element's text has all of it.
+const MESSAGE_LIMIT: usize = 1000;
 
 /// The `junit` report.
 pub struct Junit;
@@ -33,66 +49,212 @@ impl Report for Junit {
 
 /// Writes the JUnit XML for `records` into `out`.
 pub fn render(records: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
-    let mut report = ReportBuilder::new();
-    for record in records {
-        let mut suites: BTreeMap<String, Vec<TestCase>> = BTreeMap::new();
-        for s in &record.scenarios {
-            suites
-                .entry(format!("{}: {}", record.family, s.feature))
-                .or_default()
-                .push(case(&record.family, s));
-        }
-        for (name, cases) in suites {
-            report.add_testsuite(TestSuiteBuilder::new(&name).add_testcases(cases).build());
-        }
-    }
-    report.build().write_xml(out)?;
+    out.write_all(document(records).as_bytes())?;
     Ok(())
 }
 
-fn case(family: &str, s: &ScenarioRecord) -> TestCase {
-    let duration = JDuration::try_from(s.duration).unwrap_or(JDuration::ZERO);
-    let mut builder = match s.verdict {
-        Verdict::Passed => TestCaseBuilder::success(&s.name, duration),
-        Verdict::Failed => {
-            let message = s
-                .failure
-                .as_ref()
-                .map(|f| format!("[{}] {}", s.ids(), f.message.lines().next().unwrap_or("")))
-                .unwrap_or_default();
-            let mut b = TestCaseBuilder::failure(&s.name, duration, "assertion", &message);
-            b.set_trace(&s.failure_text().unwrap_or_default());
-            b
+/// The JUnit XML document for `records`.
+pub fn document(records: &[RunRecord]) -> String {
+    let names = unique_names(records);
+    let all = || records.iter().flat_map(|r| &r.scenarios);
+    let count = |f: &dyn Fn(&ScenarioRecord) -> bool| all().filter(|s| f(s)).count().to_string();
+    let total: Duration = records.iter().map(|r| r.duration).sum();
+    let mut x = XmlWriter::new();
+    x.open(
+        "testsuites",
+        &[
+            ("name", "obconf"),
+            ("tests", &count(&|_| true)),
+            ("failures", &count(&|s| s.verdict == Verdict::Failed)),
+            ("errors", &count(&|s| s.verdict == Verdict::Error)),
+            ("time", &seconds(total)),
+        ],
+    );
+    let mut id = 0;
+    for (r, record) in records.iter().enumerate() {
+        let mut files: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+        for (i, s) in record.scenarios.iter().enumerate() {
+            files.entry(s.shown_file()).or_default().push(i);
         }
-        Verdict::Error => {
-            let message = s
-                .failure
-                .as_ref()
-                .map(|f| format!("[{}] {}", s.ids(), f.message.lines().next().unwrap_or("")))
-                .unwrap_or_default();
-            let mut b = TestCaseBuilder::error(&s.name, duration, "could-not-run", &message);
-            b.set_trace(&s.failure_text().unwrap_or_default());
-            b
+        for (file, indices) in files {
+            let cases: Vec<(&ScenarioRecord, &str)> = indices
+                .iter()
+                .map(|&i| (&record.scenarios[i], names[r][i].as_str()))
+                .collect();
+            suite(&mut x, id, record, &file, &cases);
+            id += 1;
         }
-        Verdict::Skipped => TestCaseBuilder::skipped_with_cause(&s.name, "capability", &reason(s)),
-        Verdict::NotRun => TestCaseBuilder::skipped_with_cause(&s.name, "interrupted", &reason(s)),
-        Verdict::Waived => TestCaseBuilder::skipped_with_cause(&s.name, "waived", &reason(s)),
+    }
+    x.close("testsuites");
+    x.finish()
+}
+
+fn suite(
+    x: &mut XmlWriter,
+    id: usize,
+    record: &RunRecord,
+    file: &std::path::Path,
+    cases: &[(&ScenarioRecord, &str)],
+) {
+    let count = |v: &[Verdict]| {
+        cases
+            .iter()
+            .filter(|(s, _)| v.contains(&s.verdict))
+            .count()
+            .to_string()
     };
-    let stem = s
-        .path
+    let feature = cases.first().map(|(s, _)| s.feature.as_str()).unwrap_or("");
+    let started = cases
+        .iter()
+        .filter_map(|(s, _)| s.started)
+        .min()
+        .unwrap_or(record.started);
+    x.open(
+        "testsuite",
+        &[
+            ("name", &format!("{}: {feature}", record.family)),
+            ("tests", &cases.len().to_string()),
+            ("failures", &count(&[Verdict::Failed])),
+            ("errors", &count(&[Verdict::Error])),
+            (
+                "skipped",
+                &count(&[Verdict::Skipped, Verdict::NotRun, Verdict::Waived]),
+            ),
+            (
+                "time",
+                &seconds(cases.iter().map(|(s, _)| s.duration).sum()),
+            ),
+            // The Ant schema's form (no zone, no fraction); the time is UTC.
+            (
+                "timestamp",
+                &started.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            ),
+            ("id", &id.to_string()),
+            ("package", &record.family),
+            ("file", &file.display().to_string()),
+        ],
+    );
+    x.open("properties", &[]);
+    for (name, value) in record.metadata() {
+        x.empty("property", &[("name", name), ("value", &value)]);
+    }
+    x.close("properties");
+    for (s, name) in cases {
+        case(x, record, s, name);
+    }
+    x.close("testsuite");
+}
+
+fn case(x: &mut XmlWriter, record: &RunRecord, s: &ScenarioRecord, name: &str) {
+    let file = s.shown_file();
+    let stem = file
         .file_stem()
         .map(|x| x.to_string_lossy().into_owned())
         .unwrap_or_default();
-    builder.set_classname(&format!("{family}.{stem}"));
-    builder.set_filepath(&s.path.display().to_string());
-    builder.set_system_out(&format!(
-        "catalog: {}\ntags: @{}\n",
+    x.open(
+        "testcase",
+        &[
+            ("name", name),
+            ("classname", &format!("{}.{stem}", record.family)),
+            ("time", &seconds(s.duration)),
+        ],
+    );
+    let body = || s.failure_text_at(&file).unwrap_or_default();
+    match s.verdict {
+        Verdict::Passed => {}
+        Verdict::Failed => {
+            x.text_element(
+                "failure",
+                &[("type", "assertion"), ("message", &message(s))],
+                &body(),
+            );
+        }
+        Verdict::Error => {
+            x.text_element(
+                "error",
+                &[("type", "could-not-run"), ("message", &message(s))],
+                &body(),
+            );
+        }
+        Verdict::Skipped | Verdict::NotRun | Verdict::Waived => {
+            let cause = match s.verdict {
+                Verdict::Skipped => "capability",
+                Verdict::NotRun => "interrupted",
+                _ => "waived",
+            };
+            let reason = s.reason().unwrap_or_default();
+            x.empty("skipped", &[("type", cause), ("message", &reason)]);
+        }
+    }
+    let mut out = format!(
+        "catalog: {}\ntags: @{}\nfile: {}:{}\n",
         s.ids(),
-        s.tags.join(" @")
-    ));
-    builder.build()
+        s.tags.join(" @"),
+        file.display(),
+        s.line
+    );
+    if let Some(started) = &s.started {
+        out.push_str(&format!("started: {}\n", timestamp(started)));
+    }
+    x.text_element("system-out", &[], &out);
+    x.close("testcase");
 }
 
-fn reason(s: &ScenarioRecord) -> String {
-    s.reason().unwrap_or_default()
+/// `[ID-…] expected: HTTP 403 / actual: HTTP 200`: the catalog id and the whole message on one
+/// line, cut at [`MESSAGE_LIMIT`] characters.
+fn message(s: &ScenarioRecord) -> String {
+    let Some(f) = &s.failure else {
+        return String::new();
+    };
+    let one_line = f
+        .message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let text = format!("[{}] {one_line}", s.ids());
+    match text.char_indices().nth(MESSAGE_LIMIT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// Each scenario's test-case name, per record: its own name, or `name (file:line)` when that name
+/// occurs more than once in the whole document (outline rows, two features naming alike).
+fn unique_names(records: &[RunRecord]) -> Vec<Vec<String>> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for s in records.iter().flat_map(|r| &r.scenarios) {
+        *seen.entry(s.name.as_str()).or_default() += 1;
+    }
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    records
+        .iter()
+        .map(|r| {
+            r.scenarios
+                .iter()
+                .map(|s| {
+                    let mut name = if seen.get(s.name.as_str()).copied().unwrap_or(0) > 1 {
+                        format!("{} ({}:{})", s.name, s.shown_file().display(), s.line)
+                    } else {
+                        s.name.clone()
+                    };
+                    let n = taken.entry(name.clone()).or_default();
+                    *n += 1;
+                    if *n > 1 {
+                        name = format!("{name} #{n}");
+                    }
+                    name
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+fn timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }

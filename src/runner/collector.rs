@@ -6,7 +6,8 @@
 //! [`ExchangeStash`], filled by the runner's `after` hook (which sees the World) before the
 //! scenario's `Finished` event; the collector places each exchange in the step that was running
 //! when it was sent (by cucumber's event timestamps). The evidence of a failed step is the World's
-//! last exchange, taken here: steps only say what they expected and what they got. The collector
+//! last exchange, taken here: steps only say what they expected and what they got. A finished
+//! scenario replaces the `not run` record the runner listed for it before the run. The collector
 //! never prints: live output is the [`LiveReporter`]'s.
 
 use std::collections::HashMap;
@@ -55,6 +56,8 @@ pub struct Collector {
     stash: ExchangeStash,
     running: HashMap<ScenarioKey, Running>,
     live: Option<LiveReporter>,
+    /// The features folder, which reports' file paths are relative to.
+    features_root: PathBuf,
 }
 
 impl Collector {
@@ -69,7 +72,14 @@ impl Collector {
             stash,
             running: HashMap::new(),
             live,
+            features_root: PathBuf::new(),
         }
+    }
+
+    /// Records each scenario's file relative to `root`, the features folder.
+    pub fn with_features_root(mut self, root: PathBuf) -> Self {
+        self.features_root = root;
+        self
     }
 
     fn scenario_event(
@@ -98,6 +108,7 @@ impl Collector {
                 let record = ScenarioRecord {
                     feature: feature.name.clone(),
                     path: key.0.clone(),
+                    file: crate::features::relative_file(&self.features_root, &key.0),
                     name: scenario.name.clone(),
                     line: scenario.position.line,
                     tags,
@@ -105,6 +116,7 @@ impl Collector {
                     verdict: Verdict::Passed,
                     steps: Vec::new(),
                     duration: Duration::ZERO,
+                    started: Some(DateTime::<Utc>::from(at)),
                     skip_reason: None,
                     failure: None,
                     other_exchanges: Vec::new(),
@@ -169,15 +181,7 @@ impl Collector {
         let all: Vec<&gherkin::Step> = run.source.steps.iter().collect();
         if done < all.len() {
             for s in &all[done..] {
-                run.record.steps.push(StepRecord {
-                    keyword: s.keyword.trim().to_string(),
-                    text: s.value.clone(),
-                    line: s.position.line,
-                    status: StepStatus::NotRun,
-                    duration: Duration::ZERO,
-                    started: None,
-                    exchanges: Vec::new(),
-                });
+                run.record.steps.push(StepRecord::of_gherkin(s));
             }
         }
         attach(&mut run.record, exchanges);
@@ -190,6 +194,14 @@ impl Collector {
             live.scenario_finished(&family, &run.record);
         }
         let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        // The runner listed the scenario as not run before it started: it has finished now.
+        let done = &run.record;
+        record.scenarios.retain(|s| {
+            !(s.verdict == Verdict::NotRun
+                && s.line == done.line
+                && s.path == done.path
+                && s.name == done.name)
+        });
         record.scenarios.push(run.record);
     }
 }
@@ -222,13 +234,10 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: S
     };
     let step_text = format!("{} {}", step.keyword.trim(), step.value);
     run.record.steps.push(StepRecord {
-        keyword: step.keyword.trim().to_string(),
-        text: step.value.clone(),
-        line: step.position.line,
         status,
         duration: at.duration_since(run.step_started).unwrap_or_default(),
         started: Some(DateTime::<Utc>::from(run.step_started)),
-        exchanges: Vec::new(),
+        ..StepRecord::of_gherkin(step)
     });
     let failure = match ev {
         Step::Skipped => Some(FailureRecord {

@@ -10,7 +10,7 @@ mod guard;
 pub mod record;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use record::{RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
+pub use record::{RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -123,7 +123,12 @@ pub async fn run(
         }
         match s.skip_reason(&declared) {
             Some(reason) => {
-                skipped.push(skipped_record(s, reason));
+                skipped.push(unrun_record(
+                    s,
+                    &request.features_root,
+                    Verdict::Skipped,
+                    Some(reason),
+                ));
                 false
             }
             None => true,
@@ -141,6 +146,16 @@ pub async fn run(
     let mut ctx = RunContext::new(target.clone(), family, wire)?;
     ctx.bank_clock = bank_clock;
     RunContext::install(Arc::new(ctx));
+    // Every selected scenario is `not run` until it finishes: a run stopped early (Ctrl-C) still
+    // reports each one, with its steps. The collector replaces each as it finishes.
+    if let Ok(mut r) = record.lock() {
+        let pending = features
+            .scenarios()
+            .iter()
+            .map(|s| unrun_record(s, &request.features_root, Verdict::NotRun, None))
+            .collect::<Vec<_>>();
+        r.scenarios.extend(pending);
+    }
     let concurrency = request
         .concurrency
         .or(target.concurrency)
@@ -153,7 +168,10 @@ pub async fn run(
     ObWorld::cucumber::<PathBuf>()
         .steps(guard::guarded_steps(about.name, &names))
         .with_parser(Preparsed)
-        .with_writer(Collector::new(record.clone(), stash, request.reporter))
+        .with_writer(
+            Collector::new(record.clone(), stash, request.reporter)
+                .with_features_root(request.features_root.clone()),
+        )
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .max_concurrent_scenarios(concurrency)
         .after(move |feature, _rule, scenario, _finished, world| {
@@ -190,18 +208,27 @@ async fn start_embedded_if_needed(
     ))
 }
 
-fn skipped_record(s: &ScenarioInfo, reason: String) -> ScenarioRecord {
+/// The record of a scenario that did not run (skipped for the target, or not reached): every
+/// step it would run, none reached, so that reports count it and show what it checks.
+fn unrun_record(
+    s: &ScenarioInfo,
+    root: &Path,
+    verdict: Verdict,
+    reason: Option<String>,
+) -> ScenarioRecord {
     ScenarioRecord {
         feature: s.feature.clone(),
         path: s.path.clone(),
+        file: crate::features::relative_file(root, &s.path),
         name: s.name.clone(),
         line: s.line,
         tags: s.tags.clone(),
         catalog_ids: s.catalog_ids(),
-        verdict: Verdict::Skipped,
-        steps: Vec::new(),
+        verdict,
+        steps: s.steps.iter().map(StepRecord::of_gherkin).collect(),
         duration: Duration::ZERO,
-        skip_reason: Some(reason),
+        started: None,
+        skip_reason: reason,
         failure: None,
         other_exchanges: Vec::new(),
     }

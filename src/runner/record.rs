@@ -14,6 +14,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod step;
+
+pub use step::{DocStringRecord, StepRecord, StepStatus};
+
 use crate::catalog::Coverage;
 use crate::http::ExchangeRecord;
 use crate::target::Target;
@@ -67,33 +71,6 @@ impl Verdict {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepStatus {
-    Passed,
-    Failed,
-    /// No step definition matches the text.
-    Undefined,
-    /// Not reached because an earlier step failed, or the scenario was skipped.
-    NotRun,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct StepRecord {
-    pub keyword: String,
-    pub text: String,
-    pub line: usize,
-    pub status: StepStatus,
-    #[serde(rename = "duration_ms", with = "timefmt::millis")]
-    pub duration: Duration,
-    /// When the step started; `None` for a step never reached.
-    #[serde(default, with = "timefmt::rfc3339_opt")]
-    pub started: Option<DateTime<Utc>>,
-    /// The exchanges this step made, in the order sent, redacted.
-    #[serde(default)]
-    pub exchanges: Vec<ExchangeRecord>,
-}
-
 /// Why a scenario failed (or could not run): the step, the expected-against-actual message, the
 /// evidence.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -110,6 +87,10 @@ pub struct FailureRecord {
 pub struct ScenarioRecord {
     pub feature: String,
     pub path: PathBuf,
+    /// The feature file relative to the features folder (`<family>/accounts.feature`): the path
+    /// reports show, never a build machine's absolute path. Empty in records that predate it.
+    #[serde(default, skip_serializing_if = "is_empty_path")]
+    pub file: PathBuf,
     pub name: String,
     pub line: usize,
     pub tags: Vec<String>,
@@ -118,6 +99,9 @@ pub struct ScenarioRecord {
     pub steps: Vec<StepRecord>,
     #[serde(rename = "duration_ms", with = "timefmt::millis")]
     pub duration: Duration,
+    /// When the scenario started; `None` for one that never ran (skipped).
+    #[serde(default, with = "timefmt::rfc3339_opt")]
+    pub started: Option<DateTime<Utc>>,
     pub skip_reason: Option<String>,
     pub failure: Option<FailureRecord>,
     /// Exchanges made outside any step (by a hook), so that every exchange is somewhere.
@@ -125,7 +109,20 @@ pub struct ScenarioRecord {
     pub other_exchanges: Vec<ExchangeRecord>,
 }
 
+fn is_empty_path(p: &std::path::Path) -> bool {
+    p.as_os_str().is_empty()
+}
+
 impl ScenarioRecord {
+    /// The feature file as reports show it: [`ScenarioRecord::file`], or the file name alone
+    /// for a record that lacks it.
+    pub fn shown_file(&self) -> PathBuf {
+        if !self.file.as_os_str().is_empty() {
+            return self.file.clone();
+        }
+        self.path.file_name().map(PathBuf::from).unwrap_or_default()
+    }
+
     /// The scenario's catalog ids (`SE-GEN-01`), or `-` when untagged: the id a reader looks for first.
     pub fn ids(&self) -> String {
         if self.catalog_ids.is_empty() {
@@ -161,14 +158,20 @@ impl ScenarioRecord {
         }
     }
 
-    /// The failure as one text: catalog id, step, message, evidence. For the console and JUnit.
+    /// The failure as one text: catalog id, step, message, evidence. For the console.
     pub fn failure_text(&self) -> Option<String> {
+        self.failure_text_at(&self.path)
+    }
+
+    /// [`ScenarioRecord::failure_text`] naming the feature file as `path` (report files name
+    /// it relative to the features folder).
+    pub fn failure_text_at(&self, path: &std::path::Path) -> Option<String> {
         let f = self.failure.as_ref()?;
         let mut text = format!(
             "[{}] {} ({}:{})\n  step: {} (line {})\n  {}",
             self.ids(),
             self.name,
-            self.path.display(),
+            path.display(),
             self.line,
             f.step,
             f.line,
@@ -257,6 +260,36 @@ impl RunRecord {
         self.finished = Some(now);
         self.duration = (now - self.started).to_std().unwrap_or(self.duration);
         self.sort();
+    }
+
+    /// The run's metadata as `(name, value)` pairs, in the order reports list them: obconf
+    /// version, family, target, base URL, capabilities, faults, `tls.insecure`, catalog version,
+    /// start and end time, and whether (and why) the run was interrupted. Lists are
+    /// comma-separated (empty when there is none); times are RFC 3339.
+    pub fn metadata(&self) -> Vec<(&'static str, String)> {
+        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        vec![
+            ("obconf.version", self.obconf_version.clone()),
+            ("family", self.family.clone()),
+            ("target", self.target.clone()),
+            ("base_url", self.base_url.clone()),
+            ("capabilities", self.capabilities.join(",")),
+            ("faults", self.faults.join(",")),
+            ("tls.insecure", self.tls_insecure.to_string()),
+            (
+                "catalog.version",
+                crate::catalog::catalog_version().to_string(),
+            ),
+            ("started", time(&self.started)),
+            (
+                "finished",
+                self.finished.as_ref().map(time).unwrap_or_default(),
+            ),
+            (
+                "interrupted",
+                self.interrupted.clone().unwrap_or_else(|| "no".to_string()),
+            ),
+        ]
     }
 
     pub fn count(&self, verdict: Verdict) -> usize {
