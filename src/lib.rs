@@ -18,6 +18,7 @@ pub mod selftest;
 pub mod target;
 pub mod timefmt;
 pub mod tls;
+pub mod waiver;
 pub mod world;
 
 #[path = "../steps/mod.rs"]

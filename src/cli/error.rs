@@ -12,6 +12,7 @@ use crate::report::ReportError;
 use crate::runner::RunError;
 use crate::sandbox::UnknownFault;
 use crate::target::TargetError;
+use crate::waiver::WaiverError;
 
 /// Every scenario passed.
 pub const EXIT_PASSED: i32 = 0;
@@ -54,6 +55,8 @@ pub enum CliError {
     Target(#[from] TargetError),
     #[error(transparent)]
     Features(#[from] FeatureError),
+    #[error(transparent)]
+    Waivers(#[from] WaiverError),
     #[error(transparent)]
     Run(#[from] RunError),
     #[error(transparent)]
@@ -100,6 +103,7 @@ impl CliError {
             | CliError::UnknownFamily { .. }
             | CliError::Target(_)
             | CliError::Features(_)
+            | CliError::Waivers(_)
             | CliError::Run(_)
             | CliError::Fault(_)
             | CliError::Embedded(_)

@@ -1,6 +1,6 @@
 //! The command line: parses arguments, calls the engine, renders errors once, picks the exit code.
 //!
-//! Exit codes are a contract (README): 0 every selected scenario passed; 1 at least one failed (or
+//! Exit codes are a contract (README): 0 every selected scenario passed (or was waived); 1 at least one failed (or
 //! the self-test found a blind check); 2 usage, target-file, feature-file or report error; 130
 //! interrupted (reports still written). Every command returns a [`CliError`], whose
 //! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
@@ -76,6 +76,9 @@ pub struct RunArgs {
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
+    #[arg(long)]
+    pub waivers: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -16,6 +16,10 @@ use crate::target::Target;
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let reports = reports(&args.report)?;
     let targets = targets(&args)?;
+    let waivers = match &args.waivers {
+        Some(path) => Some(crate::waiver::load(path)?),
+        None => None,
+    };
     let name = args
         .name
         .as_deref()
@@ -81,6 +85,12 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
 
+    if let Some(waivers) = &waivers {
+        let today = chrono::Utc::now().date_naive();
+        for warning in crate::waiver::apply(&mut records, waivers, today) {
+            eprintln!("warning: {warning}");
+        }
+    }
     let shown = console
         .finish(&records)
         .map_err(report::ReportError::Console);

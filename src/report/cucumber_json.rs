@@ -1,7 +1,10 @@
 //! `cucumber.json`: the Cucumber JSON format (features → elements → steps) that report tools read.
 //! A failed step's `error_message` holds the catalog id, the message and the evidence; a scenario
 //! that could not run carries a failed `before` hook with the same text; skipped, not-run and
-//! waived scenarios say why in their `description`. Rendering only reads the record.
+//! waived scenarios say why in their `description`. A waived scenario is tagged `@waived`, its
+//! failed step is `skipped` with the waiver and the failure in its `error_message`; a failure an
+//! expired waiver covers says so in its `description`. Each run's first feature lists what every
+//! waiver did in its `description`. Rendering only reads the record.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,7 +36,14 @@ impl Report for CucumberJson {
 /// The Cucumber JSON document for `records`.
 pub fn document(records: &[RunRecord]) -> Value {
     let mut features: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for record in records {
+        if let Some(first) = record.scenarios.iter().map(|s| &s.path).min() {
+            notes
+                .entry(first.display().to_string())
+                .or_default()
+                .extend(record.waivers.iter().map(|o| o.line()));
+        }
         for s in &record.scenarios {
             let uri = s.path.display().to_string();
             let steps: Vec<Value> = if s.steps.is_empty() {
@@ -42,8 +52,10 @@ pub fn document(records: &[RunRecord]) -> Value {
                 s.steps
                     .iter()
                     .map(|st| {
+                        let waived = s.verdict == Verdict::Waived;
                         let status = match st.status {
                             StepStatus::Passed => "passed",
+                            StepStatus::Failed if waived => "skipped",
                             StepStatus::Failed => "failed",
                             StepStatus::Undefined => "undefined",
                             StepStatus::NotRun => "skipped",
@@ -53,7 +65,11 @@ pub fn document(records: &[RunRecord]) -> Value {
                             "duration": st.duration.as_nanos() as u64,
                         });
                         if st.status == StepStatus::Failed || st.status == StepStatus::Undefined {
-                            result["error_message"] = json!(s.failure_text().unwrap_or_default());
+                            let failure = s.failure_text().unwrap_or_default();
+                            result["error_message"] = json!(match s.reason() {
+                                Some(reason) if waived => format!("{reason}\n{failure}"),
+                                _ => failure,
+                            });
                         }
                         json!({
                             "keyword": format!("{} ", st.keyword),
@@ -64,15 +80,30 @@ pub fn document(records: &[RunRecord]) -> Value {
                     })
                     .collect()
             };
+            let mut tags: Vec<Value> = s
+                .tags
+                .iter()
+                .map(|t| json!({"name": format!("@{t}")}))
+                .collect();
+            if s.verdict == Verdict::Waived {
+                tags.push(json!({"name": "@waived"}));
+            }
             let mut element = json!({
                 "id": format!("{};{}", slug(&s.feature), slug(&s.name)),
                 "keyword": "Scenario",
                 "type": "scenario",
                 "name": s.name,
                 "line": s.line,
-                "tags": s.tags.iter().map(|t| json!({"name": format!("@{t}")})).collect::<Vec<_>>(),
+                "tags": tags,
                 "steps": steps,
             });
+            if let Some(o) = record.expired_waiver_for(s) {
+                element["description"] = json!(format!(
+                    "a waiver covers this failure but {}: {}",
+                    o.note,
+                    o.waiver.summary()
+                ));
+            }
             match s.verdict {
                 Verdict::Skipped | Verdict::NotRun | Verdict::Waived => {
                     let reason = s.reason().unwrap_or_default();
@@ -104,13 +135,17 @@ pub fn document(records: &[RunRecord]) -> Value {
         features
             .into_iter()
             .map(|(uri, (name, elements))| {
-                json!({
+                let mut feature = json!({
                     "uri": uri,
                     "id": slug(&name),
                     "keyword": "Feature",
                     "name": name,
                     "elements": elements,
-                })
+                });
+                if let Some(lines) = notes.get(&uri).filter(|l| !l.is_empty()) {
+                    feature["description"] = json!(format!("waivers:\n{}", lines.join("\n")));
+                }
+                feature
             })
             .collect(),
     )

@@ -2,7 +2,10 @@
 //! The class name is `<family>.<feature file stem>` so CI dashboards group by family. A failure
 //! carries the same text as the console: catalog id, step, expected against actual, evidence.
 //! A scenario that could not run is a JUnit `<error>`; skipped, not-run and waived ones are
-//! `<skipped>` with their reason. Rendering only reads the record.
+//! `<skipped>` with their reason; a waived one's `<skipped type="waived" message="waived: …">`
+//! names its waiver, and its system-out keeps the failure it waives. A failure that an expired
+//! waiver covers says so in its message. Each run's first suite lists what every waiver did in its
+//! system-out. Rendering only reads the record.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -40,17 +43,32 @@ pub fn render(records: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderEr
             suites
                 .entry(format!("{}: {}", record.family, s.feature))
                 .or_default()
-                .push(case(&record.family, s));
+                .push(case(record, s));
         }
+        let mut waivers: String = record
+            .waivers
+            .iter()
+            .map(|o| format!("{}\n", o.line()))
+            .collect();
         for (name, cases) in suites {
-            report.add_testsuite(TestSuiteBuilder::new(&name).add_testcases(cases).build());
+            let mut suite = TestSuiteBuilder::new(&name);
+            suite.add_testcases(cases);
+            if !waivers.is_empty() {
+                suite.set_system_out(&format!("waivers:\n{}", std::mem::take(&mut waivers)));
+            }
+            report.add_testsuite(suite.build());
         }
     }
     report.build().write_xml(out)?;
     Ok(())
 }
 
-fn case(family: &str, s: &ScenarioRecord) -> TestCase {
+fn case(record: &RunRecord, s: &ScenarioRecord) -> TestCase {
+    let family = &record.family;
+    let expired = record
+        .expired_waiver_for(s)
+        .map(|o| format!(" (a waiver covers this failure but {})", o.note))
+        .unwrap_or_default();
     let duration = JDuration::try_from(s.duration).unwrap_or(JDuration::ZERO);
     let mut builder = match s.verdict {
         Verdict::Passed => TestCaseBuilder::success(&s.name, duration),
@@ -60,6 +78,7 @@ fn case(family: &str, s: &ScenarioRecord) -> TestCase {
                 .as_ref()
                 .map(|f| format!("[{}] {}", s.ids(), f.message.lines().next().unwrap_or("")))
                 .unwrap_or_default();
+            let message = format!("{message}{expired}");
             let mut b = TestCaseBuilder::failure(&s.name, duration, "assertion", &message);
             b.set_trace(&s.failure_text().unwrap_or_default());
             b
@@ -85,8 +104,12 @@ fn case(family: &str, s: &ScenarioRecord) -> TestCase {
         .unwrap_or_default();
     builder.set_classname(&format!("{family}.{stem}"));
     builder.set_filepath(&s.path.display().to_string());
+    let waived = match (&s.waiver, s.failure_text()) {
+        (Some(_), Some(failure)) => format!("waived failure:\n{failure}\n"),
+        _ => String::new(),
+    };
     builder.set_system_out(&format!(
-        "catalog: {}\ntags: @{}\n",
+        "catalog: {}\ntags: @{}\n{waived}",
         s.ids(),
         s.tags.join(" @")
     ));

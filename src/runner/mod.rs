@@ -20,7 +20,10 @@ use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use record::{RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict};
+pub use record::{
+    RunDocument, RunRecord, ScenarioRecord, StepStatus, Verdict, WaiverOutcome, WaiverRecord,
+    WaiverState,
+};
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -204,6 +207,7 @@ fn skipped_record(s: &ScenarioInfo, reason: String) -> ScenarioRecord {
         skip_reason: Some(reason),
         failure: None,
         other_exchanges: Vec::new(),
+        waiver: None,
     }
 }
 
