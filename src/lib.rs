@@ -5,6 +5,7 @@
 //! (`src/sandbox/<family>/`). The engine modules below know no family by name.
 
 pub mod auth;
+pub mod bundle;
 pub mod catalog;
 pub mod cli;
 pub mod family;
