@@ -265,10 +265,18 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
     let w = work.path();
     let ec = keys(w, "ec", false);
     let bundle = w.join("bundle");
+    let waivers = w.join("w.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - id: STET-GEN-06\n    reason: r\n    owner: o\n    reference: JIRA-9\n    expires: 2999-01-01\n",
+    )
+    .unwrap();
     let o = obconf(&[
         "run",
         "--tags",
         "@STET-AIS-ACC-01",
+        "--waivers",
+        waivers.to_str().unwrap(),
         "--out",
         w.join("r").to_str().unwrap(),
         "--bundle",
@@ -282,6 +290,10 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
     assert!(
         header.get("x5c").is_none() && header["jwk"]["crv"] == "P-256",
         "{header}"
+    );
+    assert!(
+        bundle.join("waivers/w.yaml").is_file(),
+        "the waivers are evidence too"
     );
     let note = std::fs::read_to_string(bundle.join("target/EMBEDDED.txt")).unwrap();
     assert!(note.contains("embedded reference banks"), "{note}");

@@ -9,6 +9,7 @@
 //! | `features/` | the `.feature` files of the families that ran, as their folder tree |
 //! | `catalog/acceptance.yaml` | the catalog the binary carries |
 //! | `target/<file>` | the target file, secrets redacted; `target/EMBEDDED.txt` for an embedded run |
+//! | `waivers/<file>` | the `--waivers` file, when one was given |
 //! | `manifest.json` | run metadata, and every other file's relative path, size and SHA-256 |
 //! | `manifest.jws` | a compact JWS whose payload is `manifest.json`, byte for byte (not detached) |
 //!
@@ -141,6 +142,8 @@ pub struct Contents<'a> {
     pub features_root: &'a Path,
     /// The target file given with `--target`; `None` for an embedded run.
     pub target_file: Option<&'a Path>,
+    /// The waiver file given with `--waivers`, if any.
+    pub waivers_file: Option<&'a Path>,
     /// `--tags` and `--name`, as given.
     pub tags: Option<&'a str>,
     pub name: Option<&'a str>,
@@ -203,6 +206,17 @@ pub fn write(dir: &Path, contents: &Contents, signer: &Signer) -> Result<usize, 
             "target/EMBEDDED.txt",
             embedded_note(contents.records).as_bytes(),
         )?,
+    }
+    if let Some(path) = contents.waivers_file {
+        let text = std::fs::read_to_string(path).map_err(|source| BundleError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "waivers.yaml".into());
+        put(&format!("waivers/{name}"), redact_target(&text).as_bytes())?;
     }
 
     let files = list(dir).map_err(|source| BundleError::Write {

@@ -117,6 +117,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
                 records: &records,
                 features_root: &features_root,
                 target_file: args.target.as_deref(),
+                waivers_file: args.waivers.as_deref(),
                 tags: args.tags.as_deref(),
                 name: args.name.as_deref(),
             };
