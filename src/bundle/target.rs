@@ -28,15 +28,10 @@ pub(super) fn embedded_note(records: &[RunRecord]) -> String {
 /// The target file's text with every secret masked: registered secrets (whole, and line by line
 /// for multi-line ones), inline values of credential keys, and PEM private-key blocks.
 pub fn redact_target(text: &str) -> String {
-    let mut out = crate::redact::redact(text);
-    for secret in crate::redact::registered() {
-        for line in secret.lines().map(str::trim).filter(|l| l.len() >= 16) {
-            out = out.replace(line, crate::redact::MASK);
-        }
-    }
+    // PEM bodies and credential keys first, on the text as written (armor lines intact).
     let mut in_key = false;
     let mut lines = Vec::new();
-    for line in out.lines() {
+    for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.contains("-----BEGIN") && trimmed.contains("PRIVATE KEY") {
             in_key = true;
@@ -55,11 +50,21 @@ pub fn redact_target(text: &str) -> String {
         }
         lines.push(mask_credential_value(line));
     }
-    let mut joined = lines.join("\n");
+    let mut out = lines.join("\n");
     if text.ends_with('\n') {
-        joined.push('\n');
+        out.push('\n');
     }
-    joined
+    // Then every registered secret: whole, and line by line for multi-line ones (a PEM key
+    // written as a YAML block is indented, so it never occurs whole). Armor lines are not secret.
+    let mut out = crate::redact::redact(&out);
+    for secret in crate::redact::registered() {
+        for line in secret.lines().map(str::trim) {
+            if line.len() >= 16 && !line.starts_with("-----") {
+                out = out.replace(line, crate::redact::MASK);
+            }
+        }
+    }
+    out
 }
 
 /// `password: hunter2` → `password: [REDACTED]`, unless the value is a reference
