@@ -56,6 +56,10 @@ pub enum BundleError {
         "--bundle folder `{0}` is not empty (hint: give a new or empty folder: a bundle holds only what its manifest lists)"
     )]
     NotEmpty(PathBuf),
+    #[error(
+        "--out `{out}` is inside --bundle `{bundle}` (hint: give the bundle a folder of its own: it gets the reports too)"
+    )]
+    OutInside { out: PathBuf, bundle: PathBuf },
     #[error("cannot write the bundle to `{path}`: {source}")]
     Write {
         path: PathBuf,
@@ -147,6 +151,21 @@ pub struct Contents<'a> {
     /// `--tags` and `--name`, as given.
     pub tags: Option<&'a str>,
     pub name: Option<&'a str>,
+}
+
+/// Refuses a `--bundle` folder that holds `out` (the reports would be files the manifest does not
+/// list), before anything runs.
+pub fn check_out(dir: &Path, out: &Path) -> Result<(), BundleError> {
+    let (Ok(dir_abs), Ok(out_abs)) = (std::path::absolute(dir), std::path::absolute(out)) else {
+        return Ok(());
+    };
+    if out_abs.starts_with(&dir_abs) {
+        return Err(BundleError::OutInside {
+            out: out.into(),
+            bundle: dir.into(),
+        });
+    }
+    Ok(())
 }
 
 /// Refuses a `--bundle` folder that exists and is not empty, before anything runs.

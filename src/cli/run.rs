@@ -26,6 +26,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     };
     let bundle = match (&args.bundle, &args.sign_key) {
         (Some(dir), Some(key)) => {
+            crate::bundle::check_out(dir, &args.out)?;
             crate::bundle::check_dir(dir)?;
             Some((dir, Signer::load(key, args.sign_cert.as_deref())?))
         }

@@ -149,7 +149,7 @@ pub struct WaiverRecord {
 }
 
 impl WaiverRecord {
-    /// `STET-GEN-02` or `scenario "name"`: what it covers, for one line of text.
+    /// `ACME-GEN-02` or `scenario "name"`: what it covers, for one line of text.
     pub fn covers(&self) -> String {
         match (&self.id, &self.scenario) {
             (Some(id), _) => id.clone(),
@@ -202,7 +202,7 @@ pub struct WaiverOutcome {
 }
 
 impl WaiverOutcome {
-    /// `expired  STET-GEN-02: <note>; <summary>`: the line every report shows.
+    /// `expired waiver for ACME-GEN-02: <note>; <summary>`: the line every report shows.
     pub fn line(&self) -> String {
         format!(
             "{} waiver for {}: {}; {}",
