@@ -5,6 +5,7 @@
 //! (`src/sandbox/<family>/`). The engine modules below know no family by name.
 
 pub mod auth;
+pub mod bundle;
 pub mod catalog;
 pub mod cli;
 pub mod family;
@@ -18,6 +19,7 @@ pub mod selftest;
 pub mod target;
 pub mod timefmt;
 pub mod tls;
+pub mod waiver;
 pub mod world;
 
 #[path = "../steps/mod.rs"]

@@ -299,6 +299,7 @@ fn hostile_record() -> RunRecord {
             evidence: Some(exchange),
         }),
         other_exchanges: Vec::new(),
+        waiver: None,
     });
     r.finish();
     r

@@ -90,6 +90,7 @@ fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioReco
         skip_reason: None,
         failure: None,
         other_exchanges: Vec::new(),
+        waiver: None,
     }
 }
 

@@ -6,16 +6,19 @@
 
 use std::path::PathBuf;
 
+use crate::bundle::{BundleError, Tampered};
 use crate::family::EmbeddedError;
 use crate::features::FeatureError;
 use crate::report::ReportError;
 use crate::runner::RunError;
 use crate::sandbox::UnknownFault;
 use crate::target::TargetError;
+use crate::waiver::WaiverError;
 
 /// Every scenario passed.
 pub const EXIT_PASSED: i32 = 0;
-/// At least one scenario failed; for `self-test`, a check no fault can break.
+/// At least one scenario failed; for `self-test`, a check no fault can break; for `verify`, a
+/// bundle that is not what was signed.
 pub const EXIT_FAILED: i32 = 1;
 /// Usage, target-file, feature-file or report error.
 pub const EXIT_USAGE: i32 = 2;
@@ -55,6 +58,15 @@ pub enum CliError {
     #[error(transparent)]
     Features(#[from] FeatureError),
     #[error(transparent)]
+    Waivers(#[from] WaiverError),
+    /// The bundle could not be written, or verification could not start (a key, a certificate, a
+    /// folder).
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    /// `verify`: the bundle is not what was signed; the first mismatch, named.
+    #[error("the bundle does not verify: {0}")]
+    Tampered(#[from] Tampered),
+    #[error(transparent)]
     Run(#[from] RunError),
     #[error(transparent)]
     Fault(#[from] UnknownFault),
@@ -89,7 +101,7 @@ impl CliError {
     /// The exit code: the README's table.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::ScenariosFailed | CliError::NotSound => EXIT_FAILED,
+            CliError::ScenariosFailed | CliError::NotSound | CliError::Tampered(_) => EXIT_FAILED,
             CliError::Interrupted => EXIT_INTERRUPTED,
             CliError::Both { first, .. } => first.exit_code(),
             CliError::Usage(e) if !e.use_stderr() => EXIT_PASSED,
@@ -100,6 +112,8 @@ impl CliError {
             | CliError::UnknownFamily { .. }
             | CliError::Target(_)
             | CliError::Features(_)
+            | CliError::Waivers(_)
+            | CliError::Bundle(_)
             | CliError::Run(_)
             | CliError::Fault(_)
             | CliError::Embedded(_)

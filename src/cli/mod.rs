@@ -1,7 +1,7 @@
 //! The command line: parses arguments, calls the engine, renders errors once, picks the exit code.
 //!
-//! Exit codes are a contract (README): 0 every selected scenario passed; 1 at least one failed (or
-//! the self-test found a blind check); 2 usage, target-file, feature-file or report error; 130
+//! Exit codes are a contract (README): 0 every selected scenario passed (or was waived); 1 at least one failed (or
+//! the self-test found a blind check, or `verify` found a bundle changed); 2 usage, target-file, feature-file or report error; 130
 //! interrupted (reports still written). Every command returns a [`CliError`], whose
 //! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
 //! Nothing below this module prints user-facing errors.
@@ -10,6 +10,7 @@ mod error;
 mod run;
 mod sandbox;
 mod show;
+mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +44,14 @@ pub enum Command {
     },
     /// List the embedded banks' named faults and the catalog ids each must break.
     Faults,
+    /// Check an evidence bundle offline: every file's digest and the manifest's signature.
+    Verify {
+        /// The folder `run --bundle` wrote.
+        dir: PathBuf,
+        /// The signer's certificate (PEM): pins the key, so identity is checked too.
+        #[arg(long)]
+        cert: Option<PathBuf>,
+    },
     /// Run the mutation matrix: every scenario against the healthy bank and against every fault.
     SelfTest {
         #[arg(long)]
@@ -77,6 +86,18 @@ pub struct RunArgs {
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
+    #[arg(long)]
+    pub waivers: Option<PathBuf>,
+    /// Also write a signed evidence bundle into this (new or empty) folder; needs --sign-key.
+    #[arg(long, requires = "sign_key")]
+    pub bundle: Option<PathBuf>,
+    /// The bundle's signing key (PEM): RSA signs PS256, EC P-256 signs ES256.
+    #[arg(long, requires = "bundle")]
+    pub sign_key: Option<PathBuf>,
+    /// The signing key's certificate (PEM), put in the signature's x5c header.
+    #[arg(long, requires = "sign_key")]
+    pub sign_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,6 +138,7 @@ fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
             Command::Sandbox(args) => sandbox::sandbox(args).await,
             Command::List { features } => show::list(features),
             Command::Faults => show::faults(),
+            Command::Verify { dir, cert } => verify::verify(&dir, cert.as_deref()),
             Command::SelfTest { features, family } => show::self_test(features, family).await,
         }
     })

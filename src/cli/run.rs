@@ -1,11 +1,15 @@
 //! `obconf run`: every family against its embedded bank, or one target file.
 //!
 //! Reports are written for whatever ran, also when a later target cannot start or the run is
-//! interrupted (Ctrl-C): the record fills as scenarios finish.
+//! interrupted (Ctrl-C): the record fills as scenarios finish. Waivers apply to the finished
+//! records before any report is written; the evidence bundle, when asked for, is written last,
+//! from the same records. The waiver file, the bundle folder and the signing key are checked
+//! before anything runs.
 
 use std::sync::{Arc, Mutex};
 
 use super::{CliError, RunArgs, say};
+use crate::bundle::{Contents, Signer};
 use crate::features::default_root;
 use crate::report::console::Console;
 use crate::report::{self, LiveReporter, Report};
@@ -16,6 +20,18 @@ use crate::target::Target;
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let reports = reports(&args.report)?;
     let targets = targets(&args)?;
+    let waivers = match &args.waivers {
+        Some(path) => Some(crate::waiver::load(path)?),
+        None => None,
+    };
+    let bundle = match (&args.bundle, &args.sign_key) {
+        (Some(dir), Some(key)) => {
+            crate::bundle::check_out(dir, &args.out)?;
+            crate::bundle::check_dir(dir)?;
+            Some((dir, Signer::load(key, args.sign_cert.as_deref())?))
+        }
+        _ => None,
+    };
     let name = args
         .name
         .as_deref()
@@ -81,6 +97,12 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
 
+    if let Some(waivers) = &waivers {
+        let today = chrono::Utc::now().date_naive();
+        for warning in crate::waiver::apply(&mut records, waivers, today) {
+            eprintln!("warning: {warning}");
+        }
+    }
     let shown = console
         .finish(&records)
         .map_err(report::ReportError::Console);
@@ -89,11 +111,38 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         say(&format!("reports: {}\n", shown.join(", ")));
     }
-    let finishing = [shown.err(), written.err()]
-        .into_iter()
-        .flatten()
-        .map(CliError::from)
-        .reduce(|first, then| first.and(Some(then)));
+    let bundled = match (&bundle, &written) {
+        (Some((dir, signer)), Ok(_)) => {
+            let contents = Contents {
+                reports: &reports,
+                records: &records,
+                features_root: &features_root,
+                target_file: args.target.as_deref(),
+                waivers_file: args.waivers.as_deref(),
+                tags: args.tags.as_deref(),
+                name: args.name.as_deref(),
+            };
+            let result = crate::bundle::write(dir, &contents, signer);
+            if let Ok(files) = &result {
+                say(&format!(
+                    "bundle: {} ({files} files, manifest signed {:?}; check it with `obconf verify {}`)\n",
+                    dir.display(),
+                    signer.alg(),
+                    dir.display()
+                ));
+            }
+            result.err()
+        }
+        _ => None,
+    };
+    let finishing = [
+        shown.err().map(CliError::from),
+        written.err().map(CliError::from),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(bundled.map(CliError::from))
+    .reduce(|first, then| first.and(Some(then)));
     match (stopped, finishing) {
         (Some(first), then) => Err(first.and(then)),
         (None, Some(e)) => Err(e),

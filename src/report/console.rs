@@ -1,6 +1,7 @@
 //! The console: a line per finished scenario while the run goes, then the summary (failures with
-//! their evidence, scenarios without a verdict and why, a table per feature, coverage and the
-//! catalog ids that did not pass, ending with `mandatory ids passed X/Y`).
+//! their evidence, waived failures with their waiver, scenarios without a verdict and why, what
+//! each waiver did, a table per feature, coverage and the catalog ids that did not pass, ending
+//! with `mandatory ids passed X/Y`).
 //!
 //! [`Console`] is the [`Reporter`] behind `obconf run`; [`summary`] is its final text. It writes to
 //! its sink and nowhere else, and never reads anything but the record.
@@ -112,9 +113,11 @@ pub fn summary(records: &[RunRecord]) -> String {
                 let _ = writeln!(out, "\n{f}");
             }
         }
+        waived(&mut out, record);
         let unjudged: Vec<String> = record
             .scenarios
             .iter()
+            .filter(|s| s.verdict != Verdict::Waived)
             .filter_map(|s| {
                 let reason = s.reason()?;
                 Some(format!(
@@ -196,6 +199,34 @@ fn matrix(m: &FamilyCoverage) -> String {
     }
     let _ = writeln!(out, "{} ({})", m.mandatory_line(), m.family);
     out
+}
+
+/// The waived failures with their waiver, then what each waiver did.
+fn waived(out: &mut String, record: &RunRecord) {
+    let waived: Vec<&ScenarioRecord> = record
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::Waived)
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "\nWaived ({} on {}):", record.family, record.target);
+        for s in waived {
+            let _ = writeln!(out, "  [{}] {}", s.ids(), s.name);
+            if let Some(w) = &s.waiver {
+                let _ = writeln!(out, "    waiver: {}", w.summary());
+            }
+            if let Some(f) = &s.failure {
+                let first = f.message.lines().next().unwrap_or_default();
+                let _ = writeln!(out, "    failure: {} (line {}): {first}", f.step, f.line);
+            }
+        }
+    }
+    if !record.waivers.is_empty() {
+        let _ = writeln!(out, "\nWaivers:");
+        for o in &record.waivers {
+            let _ = writeln!(out, "  {}", o.line());
+        }
+    }
 }
 
 /// One row per feature and a total: passed, failed, skipped, and error, not run or waived when a

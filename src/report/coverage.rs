@@ -257,6 +257,7 @@ mod tests {
                 evidence: None,
             }),
             other_exchanges: Vec::new(),
+            waiver: None,
         }
     }
 

@@ -13,6 +13,10 @@
 //! `metadata` holds them as `{name, value}` pairs, the form multiple-cucumber-html-reporter
 //! shows with `customMetadata: true` (readers that do not know the key ignore it).
 //!
+//! A waived scenario is tagged `@waived`, its failed step is `skipped` with the waiver and the
+//! failure in its `error_message`; a failure an expired waiver covers says so in its
+//! `description`. Each run's first feature lists what every waiver did in its `description`.
+//!
 //! Rendering only reads the record, which is redacted when it is built; it never panics.
 
 use std::collections::BTreeMap;
@@ -56,10 +60,17 @@ pub fn document(records: &[RunRecord]) -> Value {
                 .entry(s.shown_file())
                 .or_insert_with(|| (s.feature.clone(), Vec::new()))
                 .1
-                .push(element(s));
+                .push(element(record, s));
         }
+        let mut waivers: Vec<String> = record.waivers.iter().map(|o| o.line()).collect();
         for (file, (name, elements)) in files {
-            features.push(feature(record, &file, &name, elements));
+            let mut f = feature(record, &file, &name, elements);
+            if !waivers.is_empty() {
+                let lines = std::mem::take(&mut waivers).join("\n");
+                let description = f["description"].as_str().unwrap_or_default().to_string();
+                f["description"] = json!(format!("{description}\nwaivers:\n{lines}"));
+            }
+            features.push(f);
         }
     }
     Value::Array(features)
@@ -88,10 +99,21 @@ fn feature(record: &RunRecord, file: &std::path::Path, name: &str, elements: Vec
     })
 }
 
-fn element(s: &ScenarioRecord) -> Value {
+fn element(record: &RunRecord, s: &ScenarioRecord) -> Value {
     let file = s.shown_file();
-    let error_text = || s.failure_text_at(&file).unwrap_or_default();
-    let mut steps: Vec<Value> = s.steps.iter().map(|st| step(st, &error_text)).collect();
+    let waived = s.verdict == Verdict::Waived;
+    let error_text = || {
+        let failure = s.failure_text_at(&file).unwrap_or_default();
+        match s.reason() {
+            Some(reason) if waived => format!("{reason}\n{failure}"),
+            _ => failure,
+        }
+    };
+    let mut steps: Vec<Value> = s
+        .steps
+        .iter()
+        .map(|st| step(st, waived, &error_text))
+        .collect();
     if steps.is_empty() && !matches!(s.verdict, Verdict::Passed | Verdict::Failed) {
         // A record without steps still counts as a scenario in readers: one skipped step says why.
         steps.push(json!({
@@ -101,11 +123,24 @@ fn element(s: &ScenarioRecord) -> Value {
             "result": {"status": "skipped", "duration": 0},
         }));
     }
-    let description = match (s.verdict, s.reason()) {
-        (Verdict::Skipped, Some(reason)) => reason,
-        (other, Some(reason)) => format!("{}: {reason}", other.label()),
-        (_, None) => String::new(),
+    let description = match (s.verdict, s.reason(), record.expired_waiver_for(s)) {
+        (_, _, Some(o)) => format!(
+            "a waiver covers this failure but {}: {}",
+            o.note,
+            o.waiver.summary()
+        ),
+        (Verdict::Skipped, Some(reason), None) => reason,
+        (other, Some(reason), None) => format!("{}: {reason}", other.label()),
+        (_, None, None) => String::new(),
     };
+    let mut tags: Vec<Value> = s
+        .tags
+        .iter()
+        .map(|t| json!({"name": format!("@{t}")}))
+        .collect();
+    if waived {
+        tags.push(json!({"name": "@waived"}));
+    }
     let mut element = json!({
         "id": format!("{};{};{}", slug(&s.feature), slug(&s.name), s.line),
         "keyword": "Scenario",
@@ -113,7 +148,7 @@ fn element(s: &ScenarioRecord) -> Value {
         "name": s.name,
         "line": s.line,
         "description": description,
-        "tags": s.tags.iter().map(|t| json!({"name": format!("@{t}")})).collect::<Vec<_>>(),
+        "tags": tags,
         "steps": steps,
     });
     if let Some(started) = &s.started {
@@ -135,9 +170,12 @@ fn element(s: &ScenarioRecord) -> Value {
     element
 }
 
-fn step(st: &StepRecord, error_text: &dyn Fn() -> String) -> Value {
+/// A step as the format has it; a waived scenario's failed step is `skipped` (it does not fail
+/// the run) and its message says which waiver covers it.
+fn step(st: &StepRecord, waived: bool, error_text: &dyn Fn() -> String) -> Value {
     let status = match st.status {
         StepStatus::Passed => "passed",
+        StepStatus::Failed if waived => "skipped",
         StepStatus::Failed => "failed",
         StepStatus::Undefined => "undefined",
         StepStatus::NotRun => "skipped",

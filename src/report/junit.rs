@@ -9,7 +9,10 @@
 //! has no test-case timestamp or file: each case's `<system-out>` names its start and
 //! `file:line`. A failure's `message` is the whole expected-against-actual text on one line; its
 //! body is the console's text with the evidence. A scenario that could not run is an `<error>`;
-//! skipped, not-run and waived ones are `<skipped>` with their reason.
+//! skipped, not-run and waived ones are `<skipped>` with their reason: a waived one's
+//! `<skipped type="waived" message="waived: …">` names its waiver, and its system-out keeps the
+//! failure it waives. A failure that an expired waiver covers says so in its message. Each run's
+//! first suite lists what every waiver did in its system-out.
 //!
 //! Rendering only reads the record, and every value goes through [`xml`]'s escaping: nothing a
 //! bank sends reaches the XML unescaped.
@@ -76,12 +79,18 @@ pub fn document(records: &[RunRecord]) -> String {
         for (i, s) in record.scenarios.iter().enumerate() {
             files.entry(s.shown_file()).or_default().push(i);
         }
+        let mut waivers: String = record
+            .waivers
+            .iter()
+            .map(|o| format!("{}\n", o.line()))
+            .collect();
         for (file, indices) in files {
             let cases: Vec<(&ScenarioRecord, &str)> = indices
                 .iter()
                 .map(|&i| (&record.scenarios[i], names[r][i].as_str()))
                 .collect();
-            suite(&mut x, id, record, &file, &cases);
+            let waivers = std::mem::take(&mut waivers);
+            suite(&mut x, id, record, &file, &cases, &waivers);
             id += 1;
         }
     }
@@ -95,6 +104,7 @@ fn suite(
     record: &RunRecord,
     file: &std::path::Path,
     cases: &[(&ScenarioRecord, &str)],
+    waivers: &str,
 ) {
     let count = |v: &[Verdict]| {
         cases
@@ -142,6 +152,9 @@ fn suite(
     for (s, name) in cases {
         case(x, record, s, name);
     }
+    if !waivers.is_empty() {
+        x.text_element("system-out", &[], &format!("waivers:\n{waivers}"));
+    }
     x.close("testsuite");
 }
 
@@ -163,9 +176,16 @@ fn case(x: &mut XmlWriter, record: &RunRecord, s: &ScenarioRecord, name: &str) {
     match s.verdict {
         Verdict::Passed => {}
         Verdict::Failed => {
+            let expired = record
+                .expired_waiver_for(s)
+                .map(|o| format!(" (a waiver covers this failure but {})", o.note))
+                .unwrap_or_default();
             x.text_element(
                 "failure",
-                &[("type", "assertion"), ("message", &message(s))],
+                &[
+                    ("type", "assertion"),
+                    ("message", &format!("{}{expired}", message(s))),
+                ],
                 &body(),
             );
         }
@@ -195,6 +215,11 @@ fn case(x: &mut XmlWriter, record: &RunRecord, s: &ScenarioRecord, name: &str) {
     );
     if let Some(started) = &s.started {
         out.push_str(&format!("started: {}\n", timestamp(started)));
+    }
+    if s.waiver.is_some()
+        && let Some(failure) = s.failure_text_at(&file)
+    {
+        out.push_str(&format!("waived failure:\n{failure}\n"));
     }
     x.text_element("system-out", &[], &out);
     x.close("testcase");

@@ -120,6 +120,7 @@ impl Collector {
                     skip_reason: None,
                     failure: None,
                     other_exchanges: Vec::new(),
+                    waiver: None,
                 };
                 self.running.insert(
                     key,

@@ -20,7 +20,10 @@ use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use record::{RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict};
+pub use record::{
+    RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict, WaiverOutcome,
+    WaiverRecord, WaiverState,
+};
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -231,6 +234,7 @@ fn unrun_record(
         skip_reason: reason,
         failure: None,
         other_exchanges: Vec::new(),
+        waiver: None,
     }
 }
 

@@ -36,7 +36,8 @@ pub enum Verdict {
     Error,
     /// Selected but never finished: the run was interrupted or timed out.
     NotRun,
-    /// Failed, but a waiver accepts the failure (reserved: waivers are filed in another issue).
+    /// Failed (or could not run), but a waiver in force accepts it: the waiver is in
+    /// [`ScenarioRecord::waiver`], the failure stays in [`ScenarioRecord::failure`].
     Waived,
 }
 
@@ -107,6 +108,94 @@ pub struct ScenarioRecord {
     /// Exchanges made outside any step (by a hook), so that every exchange is somewhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_exchanges: Vec<ExchangeRecord>,
+    /// The waiver that made this scenario [`Verdict::Waived`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRecord>,
+}
+
+/// A waiver as its file wrote it: what it covers, why, who owns it, until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverRecord {
+    /// The catalog id it covers, or
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// the name of the scenario it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    pub reason: String,
+    pub owner: String,
+    /// The ticket, letter or decision that grants it.
+    pub reference: String,
+    /// The last day it applies (`YYYY-MM-DD`, UTC).
+    pub expires: String,
+    /// Where it is written: `waivers.yaml:4`.
+    pub origin: String,
+}
+
+impl WaiverRecord {
+    /// `ACME-GEN-02` or `scenario "name"`: what it covers, for one line of text.
+    pub fn covers(&self) -> String {
+        match (&self.id, &self.scenario) {
+            (Some(id), _) => id.clone(),
+            (None, Some(name)) => format!("scenario \"{name}\""),
+            (None, None) => "nothing".into(),
+        }
+    }
+
+    /// `reason (owner: o, reference: r, expires 2027-01-31, waivers.yaml:4)`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} (owner: {}, reference: {}, expires {}, {})",
+            self.reason, self.owner, self.reference, self.expires, self.origin
+        )
+    }
+}
+
+/// What a waiver did in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaiverState {
+    /// In force, and it waived at least one failure.
+    Applied,
+    /// Past its expiry date: it waived nothing, and the failures it covers count.
+    Expired,
+    /// In force, but it waived nothing: it matched no scenario, or none of its scenarios failed.
+    Unused,
+}
+
+impl WaiverState {
+    pub fn label(self) -> &'static str {
+        match self {
+            WaiverState::Applied => "applied",
+            WaiverState::Expired => "expired",
+            WaiverState::Unused => "unused",
+        }
+    }
+}
+
+/// One waiver's outcome in one run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverOutcome {
+    pub state: WaiverState,
+    pub waiver: WaiverRecord,
+    /// The scenarios it waived (applied) or would have waived (expired).
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    /// What happened, in one sentence.
+    pub note: String,
+}
+
+impl WaiverOutcome {
+    /// `expired waiver for ACME-GEN-02: <note>; <summary>`: the line every report shows.
+    pub fn line(&self) -> String {
+        format!(
+            "{} waiver for {}: {}; {}",
+            self.state.label(),
+            self.waiver.covers(),
+            self.note,
+            self.waiver.summary()
+        )
+    }
 }
 
 fn is_empty_path(p: &std::path::Path) -> bool {
@@ -153,7 +242,10 @@ impl ScenarioRecord {
                     .clone()
                     .unwrap_or_else(|| "the run stopped before this scenario finished".into()),
             ),
-            Verdict::Waived => Some(self.skip_reason.clone().unwrap_or_else(|| "waived".into())),
+            Verdict::Waived => Some(match &self.waiver {
+                Some(w) => format!("waived: {}", w.summary()),
+                None => "waived".into(),
+            }),
             Verdict::Passed | Verdict::Failed | Verdict::Error => None,
         }
     }
@@ -216,6 +308,9 @@ pub struct RunRecord {
     pub interrupted: Option<String>,
     pub coverage: Option<Coverage>,
     pub scenarios: Vec<ScenarioRecord>,
+    /// What each waiver of `--waivers` did in this run (empty without `--waivers`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverOutcome>,
 }
 
 impl RunRecord {
@@ -234,6 +329,7 @@ impl RunRecord {
             interrupted: None,
             coverage: None,
             scenarios: Vec::new(),
+            waivers: Vec::new(),
         }
     }
 
@@ -302,6 +398,13 @@ impl RunRecord {
     /// Whether the run must exit non-zero.
     pub fn failed(&self) -> bool {
         self.scenarios.iter().any(|s| s.verdict.fails_the_run())
+    }
+
+    /// The expired waiver that covers `scenario`, a failure that therefore counts.
+    pub fn expired_waiver_for(&self, scenario: &ScenarioRecord) -> Option<&WaiverOutcome> {
+        self.waivers.iter().find(|o| {
+            o.state == WaiverState::Expired && o.scenarios.iter().any(|n| n == &scenario.name)
+        })
     }
 
     /// Scenarios in file order.

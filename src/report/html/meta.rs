@@ -89,6 +89,13 @@ fn one(out: &mut String, index: usize, run: &RunRecord) -> fmt::Result {
     }
     item(out, "scenarios", &run.scenarios.len().to_string())?;
     writeln!(out, "</dl>")?;
+    if !run.waivers.is_empty() {
+        writeln!(out, "<p>Waivers:</p>\n<ul class=\"waivers\">")?;
+        for o in &run.waivers {
+            writeln!(out, "<li>{}</li>", Esc(&o.line()))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
     writeln!(out, "</article>")
 }
 

@@ -103,14 +103,14 @@ fn one_run(out: &mut String, index: usize, run: &RunRecord) -> fmt::Result {
             Esc(&first.path.display().to_string())
         )?;
         for i in members {
-            scenario(out, &anchor(index, i), &run.scenarios[i])?;
+            scenario(out, &anchor(index, i), run, &run.scenarios[i])?;
         }
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</div>")
 }
 
-fn scenario(out: &mut String, anchor: &str, s: &ScenarioRecord) -> fmt::Result {
+fn scenario(out: &mut String, anchor: &str, run: &RunRecord, s: &ScenarioRecord) -> fmt::Result {
     let open = if matches!(s.verdict, Verdict::Failed | Verdict::Error) {
         " open"
     } else {
@@ -145,15 +145,23 @@ fn scenario(out: &mut String, anchor: &str, s: &ScenarioRecord) -> fmt::Result {
             Esc(&reason)
         )?;
     }
+    if let Some(o) = run.expired_waiver_for(s) {
+        writeln!(
+            out,
+            "<p class=\"reason\">a waiver covers this failure but {}: {}</p>",
+            Esc(&o.note),
+            Esc(&o.waiver.summary())
+        )?;
+    }
     if let Some(f) = &s.failure {
         writeln!(out, "<div class=\"failure\">")?;
         writeln!(
             out,
             "<p>{} at <code>{}</code> (line {})</p>",
-            if s.verdict == Verdict::Error {
-                "could not run"
-            } else {
-                "failed"
+            match s.verdict {
+                Verdict::Error => "could not run",
+                Verdict::Waived => "failed (waived)",
+                _ => "failed",
             },
             Esc(&f.step),
             f.line
@@ -204,6 +212,20 @@ fn step(out: &mut String, st: &StepRecord) -> fmt::Result {
         )?;
     }
     writeln!(out)?;
+    if let Some(doc) = &st.doc_string {
+        writeln!(out, "<pre class=\"doc-string\">{}</pre>", Esc(&doc.value))?;
+    }
+    if !st.rows.is_empty() {
+        writeln!(out, "<table class=\"data-table\">")?;
+        for row in &st.rows {
+            write!(out, "<tr>")?;
+            for cell in row {
+                write!(out, "<td>{}</td>", Esc(cell))?;
+            }
+            writeln!(out, "</tr>")?;
+        }
+        writeln!(out, "</table>")?;
+    }
     for e in &st.exchanges {
         exchange(out, "exchange", e, false)?;
     }
