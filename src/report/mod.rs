@@ -31,8 +31,6 @@ pub enum RenderError {
     Io(#[from] std::io::Error),
     #[error("cannot serialize JSON: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("cannot write XML: {0}")]
-    Xml(#[from] junit_report::Error),
     #[error("the rendered report is not UTF-8 text: {0}")]
     Utf8(#[from] std::string::FromUtf8Error),
 }
