@@ -333,6 +333,9 @@ pub struct RunDocument {
     /// The document's format, `obconf-run/1`; a reader refuses formats it does not know.
     pub format: String,
     pub obconf_version: String,
+    /// The `version:` of the acceptance catalog the runs were checked against.
+    #[serde(default)]
+    pub catalog_version: u32,
     pub runs: Vec<RunRecord>,
 }
 
@@ -343,6 +346,7 @@ impl RunDocument {
         Self {
             format: Self::FORMAT.to_string(),
             obconf_version: env!("CARGO_PKG_VERSION").to_string(),
+            catalog_version: crate::catalog::catalog_version(),
             runs,
         }
     }
