@@ -251,6 +251,7 @@ fn run_json_is_written_by_every_run_and_reads_back() {
         serde_json::from_str(&json).expect("run.json reads back");
     assert_eq!(doc.format, obconf::runner::RunDocument::FORMAT);
     assert_eq!(doc.runs.len(), 3, "one run per family");
+    assert_eq!(doc.catalog_version, obconf::catalog::catalog_version());
     let stet = &doc.runs[0];
     assert_eq!(
         (stet.family.as_str(), stet.target.as_str()),
