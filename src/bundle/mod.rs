@@ -199,7 +199,7 @@ pub fn write(dir: &Path, contents: &Contents, signer: &Signer) -> Result<usize, 
     };
     report::write_reports(contents.reports, contents.records, &dir.join("reports"))?;
     for (rel, source) in features(contents)? {
-        let bytes = std::fs::read(&source).map_err(|source_err| BundleError::Write {
+        let bytes = std::fs::read(&source).map_err(|source_err| BundleError::Read {
             path: source.clone(),
             source: source_err,
         })?;
@@ -209,24 +209,8 @@ pub fn write(dir: &Path, contents: &Contents, signer: &Signer) -> Result<usize, 
         "catalog/acceptance.yaml",
         crate::catalog::CATALOG_YAML.as_bytes(),
     )?;
-    match contents.target_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| BundleError::Write {
-                path: path.into(),
-                source,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "target.yaml".into());
-            put(&format!("target/{name}"), redact_target(&text).as_bytes())?;
-        }
-        None => put(
-            "target/EMBEDDED.txt",
-            embedded_note(contents.records).as_bytes(),
-        )?,
-    }
-    if let Some(path) = contents.waivers_file {
+    // The target file and the waiver file: read where the user keeps them, copied redacted.
+    let redacted_copy = |path: &Path, folder: &str, default: &str| -> Result<(), BundleError> {
         let text = std::fs::read_to_string(path).map_err(|source| BundleError::Read {
             path: path.into(),
             source,
@@ -234,8 +218,18 @@ pub fn write(dir: &Path, contents: &Contents, signer: &Signer) -> Result<usize, 
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "waivers.yaml".into());
-        put(&format!("waivers/{name}"), redact_target(&text).as_bytes())?;
+            .unwrap_or_else(|| default.into());
+        put(&format!("{folder}/{name}"), redact_target(&text).as_bytes())
+    };
+    match contents.target_file {
+        Some(path) => redacted_copy(path, "target", "target.yaml")?,
+        None => put(
+            "target/EMBEDDED.txt",
+            embedded_note(contents.records).as_bytes(),
+        )?,
+    }
+    if let Some(path) = contents.waivers_file {
+        redacted_copy(path, "waivers", "waivers.yaml")?;
     }
 
     let files = list(dir).map_err(|source| BundleError::Write {
