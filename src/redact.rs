@@ -132,6 +132,21 @@ fn prefix(bytes: &[u8]) -> Option<[u8; MIN_SECRET_LEN]> {
     bytes.get(..MIN_SECRET_LEN)?.try_into().ok()
 }
 
+/// `text` as a terminal may show it: control characters other than newline and tab, DEL, the C1
+/// controls and the bidirectional overrides become visible stand-ins (`␛` for ESC), so that bytes a
+/// bank sent can neither move the cursor, erase earlier lines nor reorder what is shown.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 /// Masks credential fields in a JSON document (recursively), then registered secrets.
 pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
@@ -199,6 +214,17 @@ mod tests {
         assert_eq!(
             redact("x many-0420-secret y many-0420-secre z many-0499-secretive"),
             "x [REDACTED] y many-0420-secre z [REDACTED]ive"
+        );
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_a_terminal() {
+        let shown = printable("ok\n\tline \u{1b}[2J\u{1b}]0;title\u{7}\r \u{9b}x \u{202e}rev");
+        assert_eq!(shown, "ok\n\tline ␛[2J␛]0;title␇␍ \u{fffd}x \u{fffd}rev");
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
         );
     }
 

@@ -153,7 +153,7 @@ fn report_error(error: &CliError) {
         }
         e if e.is_verdict() => {}
         e => {
-            let text = crate::redact::redact(&e.to_string());
+            let text = crate::redact::printable(&crate::redact::redact(&e.to_string()));
             // Some renderings (serde-saphyr's) already start with `error: `.
             let text = text.strip_prefix("error: ").unwrap_or(&text);
             let mut err = std::io::stderr().lock();

@@ -132,6 +132,23 @@ fn visit_strings(value: &mut Value, f: &mut dyn FnMut(&mut String)) {
 }
 
 /// An `application/x-www-form-urlencoded` text (or a query) with credential fields masked.
+/// A URL with its query's and fragment's credential parameters masked.
+fn mask_url(url: &str) -> String {
+    let (rest, fragment) = match url.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (url, None),
+    };
+    let mut out = match rest.split_once('?') {
+        Some((base, query)) => format!("{base}?{}", mask_form(query)),
+        None => rest.to_string(),
+    };
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(&mask_form(f));
+    }
+    out
+}
+
 fn mask_form(body: &str) -> String {
     body.split('&')
         .map(|pair| match pair.split_once('=') {
@@ -142,18 +159,23 @@ fn mask_form(body: &str) -> String {
         .join("&")
 }
 
-/// A header with a credential's value masked (an Authorization header keeps its scheme).
+/// A header with a credential's value masked (an Authorization header keeps its scheme; a
+/// redirect's `Location` keeps its URL with credential parameters masked, as a request URL does:
+/// an authorization code travels there, percent-encoded).
 fn header(name: &str, value: &str) -> HeaderRecord {
-    let value = if redact::is_secret_header(name) {
-        match value.split_once(' ') {
-            Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
-                format!("{scheme} {}", redact::MASK)
+    let value =
+        if name.eq_ignore_ascii_case("location") || name.eq_ignore_ascii_case("content-location") {
+            mask_url(value)
+        } else if redact::is_secret_header(name) {
+            match value.split_once(' ') {
+                Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => {
+                    format!("{scheme} {}", redact::MASK)
+                }
+                _ => redact::MASK.to_string(),
             }
-            _ => redact::MASK.to_string(),
-        }
-    } else {
-        value.to_string()
-    };
+        } else {
+            value.to_string()
+        };
     HeaderRecord {
         name: name.to_string(),
         value,
@@ -174,10 +196,7 @@ struct Draft {
 
 impl Draft {
     fn of(e: &Exchange) -> Self {
-        let url = match e.request.url.split_once('?') {
-            Some((base, query)) => format!("{base}?{}", mask_form(query)),
-            None => e.request.url.clone(),
-        };
+        let url = mask_url(&e.request.url);
         Self {
             exchange: ExchangeRecord {
                 sent_at: e.at,
@@ -271,6 +290,16 @@ mod tests {
             unwrapped: None,
             rejected: None,
         }
+    }
+
+    #[test]
+    fn a_code_in_a_redirect_location_is_masked_encoded_or_not() {
+        let h = header("Location", "https://tpp/cb?code=ab%2Fcd&state=s#code=x1");
+        assert_eq!(
+            h.value,
+            "https://tpp/cb?code=[REDACTED]&state=s#code=[REDACTED]"
+        );
+        assert_eq!(header("Location", "/plain/path").value, "/plain/path");
     }
 
     #[test]

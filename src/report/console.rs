@@ -38,7 +38,7 @@ impl Console {
 
 impl Reporter for Console {
     fn scenario_finished(&mut self, _family: &str, scenario: &ScenarioRecord) {
-        let line = progress_line(scenario);
+        let line = crate::redact::printable(&progress_line(scenario));
         if let Err(e) = self
             .out
             .write_all(line.as_bytes())
@@ -155,7 +155,7 @@ pub fn summary(records: &[RunRecord]) -> String {
         }
         out.push_str(&matrix(&FamilyCoverage::of(record)));
     }
-    crate::redact::redact(&out)
+    crate::redact::printable(&crate::redact::redact(&out))
 }
 
 /// What the run says of the family's catalog ids: the count per verdict, every id that did not

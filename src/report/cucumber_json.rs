@@ -221,7 +221,7 @@ fn embeddings(exchanges: &[ExchangeRecord]) -> Value {
                 }),
                 json!({
                     "mime_type": "application/json",
-                    "data": STANDARD.encode(record),
+                    "data": STANDARD.encode(crate::redact::redact(&record)),
                     "name": format!("{name} (record)"),
                 }),
             ]
