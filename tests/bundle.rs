@@ -3,8 +3,10 @@
 //! signs through jsonwebtoken); one changed byte of a report, a feature file or the manifest, a
 //! removed file and an added one are each exit 1 naming the file; usage errors are exit 2.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED, RSA_PSS_2048_8192_SHA256, UnparsedPublicKey};
 use base64::Engine as _;
@@ -12,21 +14,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rcgen::{CertificateParams, DnType, KeyPair};
 use sha2::Digest as _;
 
-fn obconf(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_obconf"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("obconf starts")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::{run, text};
 
 /// A fresh key pair (RSA, or EC P-256) and its self-signed certificate, written as PEM files.
 struct Keys {
@@ -77,7 +65,7 @@ fn tampered(bundle: &Path, work: &Path, name: &str, change: impl FnOnce(&Path)) 
     let copy = work.join(name);
     copy_tree(bundle, &copy);
     change(&copy);
-    obconf(&["verify", copy.to_str().unwrap()])
+    run(&["verify", copy.to_str().unwrap()])
 }
 
 /// A change made to a copy of a bundle.
@@ -148,7 +136,7 @@ fn a_signed_bundle_verifies_and_any_change_is_named() {
     )
     .unwrap();
     let bundle = w.join("bundle");
-    let o = obconf(&[
+    let o = run(&[
         "run",
         "--target",
         target.to_str().unwrap(),
@@ -187,14 +175,14 @@ fn a_signed_bundle_verifies_and_any_change_is_named() {
     let header = check_independently(&bundle, rsa.key.public_key_raw(), true);
     assert_eq!(header["x5c"][0], STANDARD.encode(&rsa.cert_der));
 
-    let o = obconf(&["verify", bundle.to_str().unwrap()]);
+    let o = run(&["verify", bundle.to_str().unwrap()]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(
         t.contains("only integrity was checked, not identity"),
         "{t}"
     );
-    let o = obconf(&[
+    let o = run(&[
         "verify",
         bundle.to_str().unwrap(),
         "--cert",
@@ -206,7 +194,7 @@ fn a_signed_bundle_verifies_and_any_change_is_named() {
 
     // Pinned to another signer's certificate: the signature does not verify.
     let other = keys(w, "other", true);
-    let o = obconf(&[
+    let o = run(&[
         "verify",
         bundle.to_str().unwrap(),
         "--cert",
@@ -271,7 +259,7 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
         "waivers:\n  - id: STET-GEN-06\n    reason: r\n    owner: o\n    reference: JIRA-9\n    expires: 2999-01-01\n",
     )
     .unwrap();
-    let o = obconf(&[
+    let o = run(&[
         "run",
         "--tags",
         "@STET-AIS-ACC-01",
@@ -297,14 +285,14 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
     );
     let note = std::fs::read_to_string(bundle.join("target/EMBEDDED.txt")).unwrap();
     assert!(note.contains("embedded reference banks"), "{note}");
-    let o = obconf(&["verify", bundle.to_str().unwrap()]);
+    let o = run(&["verify", bundle.to_str().unwrap()]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(
         t.contains("ES256") && t.contains("only integrity was checked"),
         "{t}"
     );
-    let o = obconf(&[
+    let o = run(&[
         "verify",
         bundle.to_str().unwrap(),
         "--cert",
@@ -313,7 +301,7 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // The bundle folder must be new or empty: this one now holds a bundle.
-    let o = obconf(&[
+    let o = run(&[
         "run",
         "--tags",
         "@STET-AIS-ACC-01",
@@ -331,15 +319,15 @@ fn an_ec_key_without_a_certificate_signs_es256_and_an_embedded_run_says_so() {
 fn usage_errors_are_exit_2() {
     let work = tempfile::tempdir().unwrap();
     let w = work.path();
-    let o = obconf(&["verify", w.join("nowhere").to_str().unwrap()]);
+    let o = run(&["verify", w.join("nowhere").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("does not exist"));
-    let o = obconf(&["verify", w.to_str().unwrap()]);
+    let o = run(&["verify", w.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not an evidence bundle"));
     let not_a_cert = w.join("bad.pem");
     std::fs::write(&not_a_cert, "hello").unwrap();
-    let o = obconf(&[
+    let o = run(&[
         "verify",
         w.to_str().unwrap(),
         "--cert",
@@ -347,10 +335,10 @@ fn usage_errors_are_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("cannot use certificate"), "{}", text(&o));
-    let o = obconf(&["run", "--bundle", w.join("b").to_str().unwrap()]);
+    let o = run(&["run", "--bundle", w.join("b").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("--sign-key"), "{}", text(&o));
-    let o = obconf(&[
+    let o = run(&[
         "run",
         "--bundle",
         w.join("b").to_str().unwrap(),
@@ -361,7 +349,7 @@ fn usage_errors_are_exit_2() {
     assert!(text(&o).contains("cannot use --sign-key"), "{}", text(&o));
     let rsa = keys(w, "rsa", true);
     let ec = keys(w, "ec", false);
-    let o = obconf(&[
+    let o = run(&[
         "run",
         "--bundle",
         w.join("b").to_str().unwrap(),

@@ -2,27 +2,13 @@
 //! texts pinned with insta), `--report` and `run.json`, the sandbox round trip, and secrets kept out
 //! of every output.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn obconf() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_obconf"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    obconf().args(args).output().expect("obconf starts")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::{obconf, run, text, write};
 
 /// `obconf run --features DIR --out DIR/r`: the project's features replaced by a test's own.
 fn run_features(dir: &Path) -> Output {
@@ -41,15 +27,6 @@ fn error_text(o: &Output, dir: &Path) -> String {
     let stderr = String::from_utf8_lossy(&o.stderr);
     let shown = stderr.replace(dir.to_str().unwrap_or("[none]"), "[TMP]");
     format!("exit {}\n{shown}", o.status.code().unwrap_or(-1))
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let p = dir.join(name);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(&p, content).unwrap();
-    p
 }
 
 #[test]

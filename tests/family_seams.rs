@@ -1,31 +1,26 @@
 //! The seams between the engine and the families, as a user meets them: a family's steps refuse
 //! to run in another family's scenario, before anything is sent to the bank.
 
-use std::process::Command;
+mod common;
+
+use common::{run, text, write};
 
 #[test]
 fn a_step_of_one_family_fails_in_another_familys_scenario_naming_its_family() {
     let dir = tempfile::tempdir().unwrap();
-    let features = dir.path().join("saltedge");
-    std::fs::create_dir_all(&features).unwrap();
-    std::fs::write(
-        features.join("guard.feature"),
+    write(
+        dir.path(),
+        "saltedge/guard.feature",
         "Feature: Steps belong to their family\n\n  Scenario: A Salt Edge scenario that borrows STET's words\n    Given the transactions of that account without a date filter are kept for comparison\n    Then the response status is 200\n",
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_obconf"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--features"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(dir.path().join("r"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     );
+    let out = run(&[
+        "run",
+        "--features",
+        dir.path().to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    let text = text(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains(

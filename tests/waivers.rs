@@ -2,24 +2,11 @@
 //! does not fail the run; an expired and an unused waiver are reported as such in every report and
 //! warned about; a malformed waiver file is exit 2 with `file:line` (text pinned with insta).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{run, write};
 
 use obconf::runner::{RunDocument, Verdict, WaiverState};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_obconf"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("obconf starts")
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p
-}
 
 const WAIVERS: &str = "waivers:
   - id: STET-AIS-ACC-02
