@@ -87,8 +87,33 @@ fn mask_credential_value(line: &str) -> String {
     if crate::redact::is_secret_field(name) && !reference {
         format!("{key}: {}", crate::redact::MASK)
     } else {
-        line.to_string()
+        mask_flow_entries(line)
     }
+}
+
+/// Inline `{ …, password: hunter2 }` entries whose key names a credential get their value masked,
+/// unless it is a reference (`${ENV}`, `{ file: … }`).
+fn mask_flow_entries(line: &str) -> String {
+    static ENTRY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"([A-Za-z_][A-Za-z0-9_-]*)(\s*:\s*)("[^"]*"|'[^']*'|[^,{}\s][^,{}]*)"#)
+            .ok()
+    });
+    let Some(entry) = ENTRY.as_ref() else {
+        return line.to_string();
+    };
+    if !line.contains('{') {
+        return line.to_string();
+    }
+    entry
+        .replace_all(line, |c: &regex::Captures<'_>| {
+            let value = c[3].trim().trim_matches(['"', '\'']);
+            if crate::redact::is_secret_field(&c[1]) && !value.starts_with("${") {
+                format!("{}{}{}", &c[1], &c[2], crate::redact::MASK)
+            } else {
+                c[0].to_string()
+            }
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -104,6 +129,13 @@ mod tests {
         assert!(!out.contains("inline-token-value-123"), "{out}");
         assert!(out.contains("${REFRESH}") && out.contains("${PW}"), "{out}");
         assert!(out.contains("password: [REDACTED]"), "{out}");
+        let inline =
+            redact_target("    login: { username: u, password: hunt3r }\n    k: { file: k.pem }\n");
+        assert!(!inline.contains("hunt3r"), "{inline}");
+        assert!(
+            inline.contains("username: u") && inline.contains("{ file: k.pem }"),
+            "{inline}"
+        );
         assert!(
             !out.contains("MIIEvQ") && !out.contains("second-line"),
             "{out}"
