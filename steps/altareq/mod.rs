@@ -1,0 +1,3 @@
+//! The AlTareq family (UAE Open Finance v2.1, FAPI 2.0).
+
+pub mod schemas;
