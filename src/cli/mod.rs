@@ -86,6 +86,10 @@ pub struct RunArgs {
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Bounds the whole run (90s, 15m, 1h): past it, the run ends as interrupted, its reports
+    /// written with the unfinished scenarios `not run`.
+    #[arg(long, value_name = "DURATION")]
+    pub deadline: Option<String>,
     /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
     #[arg(long)]
     pub waivers: Option<PathBuf>,
@@ -119,6 +123,7 @@ pub struct SandboxArgs {
 /// Runs the command line `args` (including the program name) and returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
     let result = dispatch(args);
+    crate::features::remove_unpacked();
     if let Err(e) = &result {
         report_error(e);
     }

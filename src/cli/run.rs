@@ -47,6 +47,14 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         None => default_root()?,
     };
 
+    let deadline = args
+        .deadline
+        .as_deref()
+        .map(crate::runner::interrupt::parse_duration)
+        .transpose()
+        .map_err(CliError::Deadline)?;
+    let mut stops =
+        crate::runner::interrupt::Stops::install(deadline).map_err(CliError::Signals)?;
     let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
@@ -72,19 +80,19 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             reporter: Some(console.clone()),
         };
         let outcome = tokio::select! {
-            r = runner::run(request, fam, record.clone()) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            r = runner::run(request, fam, record.clone()) => Ok(r),
+            stop = stops.next() => Err(stop),
         };
         let mut taken = record
             .lock()
             .map(|r| r.clone())
             .unwrap_or_else(|p| p.into_inner().clone());
         match outcome {
-            Some(Ok(())) => {}
-            Some(Err(e)) => stopped = Some(e.into()),
-            None => {
-                taken.interrupted = Some("interrupted (Ctrl-C)".into());
-                stopped = Some(CliError::Interrupted);
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => stopped = Some(e.into()),
+            Err(stop) => {
+                taken.interrupted = Some(stop.reason());
+                stopped = Some(CliError::Interrupted(stop));
             }
         }
         if taken.finished.is_none() {

@@ -7,6 +7,8 @@
 
 mod collector;
 mod guard;
+pub mod interrupt;
+mod preflight;
 pub mod record;
 
 use std::net::SocketAddr;
@@ -66,6 +68,17 @@ pub enum RunError {
     Http(#[from] HttpSetupError),
     #[error(transparent)]
     Target(#[from] crate::target::TargetError),
+    #[error(
+        "the bank did not answer the pre-flight probe: {reason}\n  no scenario ran: each is `not run` in the reports\n  hint: check that the bank is up and reachable, and base_url, tls: and timeout_secs in {origin}"
+    )]
+    BankDown { reason: String, origin: String },
+}
+
+impl RunError {
+    /// Whether the bank, not the input, stopped the run (the probe found it down or silent).
+    pub fn is_bank_down(&self) -> bool {
+        matches!(self, RunError::BankDown { .. })
+    }
 }
 
 static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -158,6 +171,26 @@ pub async fn run(
             .map(|s| unrun_record(s, &request.features_root, Verdict::NotRun, None))
             .collect::<Vec<_>>();
         r.scenarios.extend(pending);
+    }
+    if !target.embedded
+        && let Err(reason) = preflight::probe(&target).await
+    {
+        RunContext::clear();
+        drop(bank);
+        if let Ok(mut r) = record.lock() {
+            let why = format!("the bank did not answer the pre-flight probe: {reason}");
+            for s in r.scenarios.iter_mut() {
+                if s.verdict == Verdict::NotRun {
+                    s.skip_reason = Some(why.clone());
+                }
+            }
+            r.interrupted = Some(why);
+            r.finish();
+        }
+        return Err(RunError::BankDown {
+            reason,
+            origin: target.origin(),
+        });
     }
     let concurrency = request
         .concurrency
