@@ -47,6 +47,8 @@ pub enum FeatureError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error(transparent)]
+    Text(#[from] crate::textfile::TextFileError),
     #[error("cannot unpack the built-in features to `{path}`: {source}")]
     Unpack {
         path: PathBuf,
@@ -323,10 +325,7 @@ fn collect_feature_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Featu
 }
 
 fn parse_file(path: &Path) -> Result<gherkin::Feature, FeatureError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FeatureError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::textfile::read(path)?;
     let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default())
         .map_err(|e| syntax_error(path, &text, &e.to_string()))?;
     feature.path = Some(shown_path(path));

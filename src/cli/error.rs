@@ -49,10 +49,10 @@ pub enum CliError {
         kind: String,
         known: Vec<&'static str>,
     },
-    #[error("{}unknown family `{family}` (hint: one of {})", origin.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default(), known.join(", "))]
+    #[error("{}unknown family `{family}` (hint: one of {})", origin.as_ref().map(|(p, line)| format!("{}:{line}: ", p.display())).unwrap_or_default(), known.join(", "))]
     UnknownFamily {
-        /// The target file that names it, if it came from one.
-        origin: Option<PathBuf>,
+        /// The target file that names it and the line, if it came from one.
+        origin: Option<(PathBuf, u64)>,
         family: String,
         known: Vec<&'static str>,
     },
@@ -85,7 +85,7 @@ pub enum CliError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     /// An error, and a second one met while finishing up (reports written after a failed start).
-    #[error("{first}\nerror: {then}")]
+    #[error("{first}\nerror: {}", then.to_string().strip_prefix("error: ").map(str::to_string).unwrap_or_else(|| then.to_string()))]
     Both {
         first: Box<CliError>,
         then: Box<CliError>,

@@ -162,7 +162,9 @@ fn report_error(error: &CliError) {
             // Some renderings (serde-saphyr's) already start with `error: `.
             let text = text.strip_prefix("error: ").unwrap_or(&text);
             let mut err = std::io::stderr().lock();
-            let _ = std::io::Write::write_all(&mut err, format!("error: {text}\n").as_bytes());
+            // A nested error may render its own `error: ` too: said once.
+            let text = format!("error: {text}\n").replace("error: error: ", "error: ");
+            let _ = std::io::Write::write_all(&mut err, text.as_bytes());
         }
     }
 }

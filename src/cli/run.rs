@@ -186,7 +186,7 @@ fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
     let target = Target::load(path, &env)?;
     if family(&target.family).is_none() {
         return Err(CliError::UnknownFamily {
-            origin: Some(path.clone()),
+            origin: Some((path.clone(), target.line_of("family"))),
             family: target.family,
             known: families().iter().map(|f| f.about().name).collect(),
         });

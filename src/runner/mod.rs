@@ -178,13 +178,15 @@ pub async fn run(
         RunContext::clear();
         drop(bank);
         if let Ok(mut r) = record.lock() {
-            let why = format!("the bank did not answer the pre-flight probe: {reason}");
+            // The cause in full once, on the run; each scenario only points at it.
             for s in r.scenarios.iter_mut() {
                 if s.verdict == Verdict::NotRun {
-                    s.skip_reason = Some(why.clone());
+                    s.skip_reason = Some("the bank did not answer the pre-flight probe".into());
                 }
             }
-            r.interrupted = Some(why);
+            r.interrupted = Some(format!(
+                "the bank did not answer the pre-flight probe: {reason}"
+            ));
             r.finish();
         }
         return Err(RunError::BankDown {

@@ -31,11 +31,15 @@ pub async fn probe(target: &Target) -> Result<(), String> {
     {
         Err(_) => {
             return Err(format!(
-                "no TCP connection to {host}:{port} within {}",
+                "could not connect: no TCP connection to {host}:{port} within {}",
                 seconds(timeout)
             ));
         }
-        Ok(Err(e)) => return Err(format!("no TCP connection to {host}:{port}: {e}")),
+        Ok(Err(e)) => {
+            return Err(format!(
+                "could not connect: no TCP connection to {host}:{port}: {e}"
+            ));
+        }
         Ok(Ok(stream)) => drop(stream),
     }
     let client = HttpClient::new(target).map_err(|e| e.to_string())?;
