@@ -152,4 +152,58 @@ mod tests {
     }
 
     use std::path::Path;
+
+    fn book(target: Target) -> super::super::TokenBook {
+        crate::tls::install_crypto_provider();
+        let target = std::sync::Arc::new(target);
+        let http = crate::http::HttpClient::new(&target).expect("a client");
+        super::super::TokenBook::new(target, http, std::sync::Arc::new(crate::family::PlainWire))
+    }
+
+    fn persona(command: &str) -> crate::target::Persona {
+        crate::target::Persona {
+            token_command: Some(command.to_string()),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_grant_is_remembered_and_another_persona_does_not_wait_for_one_in_flight() {
+        let dir = std::env::temp_dir().join(format!("obconf-book-test-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let mut t = target(&dir, Duration::from_secs(30));
+        t.personas
+            .insert("LEA".into(), persona("echo tried >> tries; exit 1"));
+        // SLOW's grant ends only once QUICK's is done: were one lock held across every grant,
+        // QUICK would wait for SLOW, and SLOW would time out.
+        t.personas.insert(
+            "SLOW".into(),
+            persona("while [ ! -e go ]; do sleep 0.05; done; echo slow-token-123"),
+        );
+        t.personas
+            .insert("QUICK".into(), persona("echo quick-token-123"));
+        let book = book(t);
+        let first = book.token("LEA", "aisp").await;
+        let again = book.token("LEA", "aisp").await;
+        let tries = std::fs::read_to_string(dir.join("tries")).unwrap_or_default();
+        assert!(first.is_err() && again.is_err());
+        assert_eq!(tries.lines().count(), 1, "the failed command ran once");
+        let again = again.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            again.contains("already failed earlier in this run"),
+            "{again}"
+        );
+        assert!(again.contains("exit status 1"), "{again}");
+
+        let slow = book.token("SLOW", "aisp");
+        let quick = async {
+            let token = book.token("QUICK", "aisp").await;
+            let _ = std::fs::write(dir.join("go"), "");
+            token
+        };
+        let (slow, quick) = tokio::join!(slow, quick);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(quick.is_ok());
+        assert!(slow.is_ok(), "{:?}", slow.err().map(|e| e.to_string()));
+    }
 }

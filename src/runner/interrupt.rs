@@ -32,7 +32,7 @@ impl Stop {
 /// Waits for whichever stop comes first.
 pub struct Stops {
     #[cfg(unix)]
-    signals: [(tokio::signal::unix::Signal, &'static str, i32); 3],
+    signals: [(tokio::signal::unix::Signal, Stop); 3],
     deadline: Option<(Instant, Duration)>,
 }
 
@@ -44,9 +44,27 @@ impl Stops {
         let signals = {
             use tokio::signal::unix::{SignalKind, signal};
             [
-                (signal(SignalKind::interrupt())?, "SIGINT", 130),
-                (signal(SignalKind::terminate())?, "SIGTERM", 143),
-                (signal(SignalKind::hangup())?, "SIGHUP", 129),
+                (
+                    signal(SignalKind::interrupt())?,
+                    Stop::Signal {
+                        name: "SIGINT",
+                        code: 130,
+                    },
+                ),
+                (
+                    signal(SignalKind::terminate())?,
+                    Stop::Signal {
+                        name: "SIGTERM",
+                        code: 143,
+                    },
+                ),
+                (
+                    signal(SignalKind::hangup())?,
+                    Stop::Signal {
+                        name: "SIGHUP",
+                        code: 129,
+                    },
+                ),
             ]
         };
         Ok(Self {
@@ -70,11 +88,11 @@ impl Stops {
         };
         #[cfg(unix)]
         {
-            let [(int, i, ic), (term, t, tc), (hup, h, hc)] = &mut self.signals;
+            let [(int, on_int), (term, on_term), (hup, on_hup)] = &mut self.signals;
             tokio::select! {
-                _ = int.recv() => Stop::Signal { name: *i, code: *ic },
-                _ = term.recv() => Stop::Signal { name: *t, code: *tc },
-                _ = hup.recv() => Stop::Signal { name: *h, code: *hc },
+                _ = int.recv() => on_int.clone(),
+                _ = term.recv() => on_term.clone(),
+                _ = hup.recv() => on_hup.clone(),
                 stop = past_deadline => stop,
             }
         }
