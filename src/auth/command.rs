@@ -94,6 +94,7 @@ impl Drop for Group {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
     use std::time::{Duration, Instant};
 
     use super::*;
@@ -150,8 +151,6 @@ mod tests {
         );
         assert!(text.ends_with("login refused for [REDACTED]"), "{text}");
     }
-
-    use std::path::Path;
 
     fn book(target: Target) -> super::super::TokenBook {
         crate::tls::install_crypto_provider();
