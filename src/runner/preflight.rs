@@ -2,8 +2,9 @@
 //! unauthenticated `GET` of the base URL over the run's client (so TLS, with the target's CA and
 //! client certificate, is checked as the scenarios would meet it).
 //!
-//! A bank that is down, silent or not speaking HTTP would otherwise cost every scenario its full
-//! timeout; the probe ends the run at once with one clear message instead. Any HTTP answer, 404
+//! The TCP step is left out when a proxy is configured (`HTTPS_PROXY` and friends): the bank may
+//! be reachable only through it, and the request goes that way. A bank that is down, silent or
+//! not speaking HTTP would otherwise cost every scenario its full timeout; the probe ends the run at once with one clear message instead. Any HTTP answer, 404
 //! and 500 included, passes: judging answers is the scenarios' job. The probe sends no credential
 //! and records nothing.
 
@@ -23,12 +24,22 @@ pub async fn probe(target: &Target) -> Result<(), String> {
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
-    match tokio::time::timeout(
-        timeout,
-        tokio::net::TcpStream::connect((host.as_str(), port)),
-    )
-    .await
-    {
+    // Behind a proxy the bank may be reachable only through it: the request below checks that.
+    let proxied = ["https_proxy", "http_proxy", "all_proxy"]
+        .iter()
+        .any(|k| std::env::var_os(k).is_some() || std::env::var_os(k.to_uppercase()).is_some());
+    let tcp = async {
+        if proxied {
+            return Ok(Ok(()));
+        }
+        tokio::time::timeout(
+            timeout,
+            tokio::net::TcpStream::connect((host.as_str(), port)),
+        )
+        .await
+        .map(|r| r.map(drop))
+    };
+    match tcp.await {
         Err(_) => {
             return Err(format!(
                 "could not connect: no TCP connection to {host}:{port} within {}",
@@ -40,7 +51,7 @@ pub async fn probe(target: &Target) -> Result<(), String> {
                 "could not connect: no TCP connection to {host}:{port}: {e}"
             ));
         }
-        Ok(Ok(stream)) => drop(stream),
+        Ok(Ok(())) => {}
     }
     let client = HttpClient::new(target).map_err(|e| e.to_string())?;
     match tokio::time::timeout(
