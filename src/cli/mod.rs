@@ -1,8 +1,9 @@
 //! The command line: parses arguments, calls the engine, renders errors once, picks the exit code.
 //!
 //! Exit codes are a contract (README): 0 every selected scenario passed (or was waived); 1 at least one failed (or
-//! the self-test found a blind check, or `verify` found a bundle changed); 2 usage, target-file, feature-file or report error; 130
-//! interrupted (reports still written). Every command returns a [`CliError`], whose
+//! the self-test found a blind check, or `verify` found a bundle changed, or the bank failed the
+//! pre-flight probe, or `--deadline` passed); 2 usage, target-file, feature-file or report error;
+//! 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (reports still written). Every command returns a [`CliError`], whose
 //! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
 //! Nothing below this module prints user-facing errors.
 

@@ -1,7 +1,8 @@
 //! `obconf run`: every family against its embedded bank, or one target file.
 //!
 //! Reports are written for whatever ran, also when a later target cannot start or the run is
-//! interrupted (Ctrl-C): the record fills as scenarios finish. Waivers apply to the finished
+//! interrupted (SIGINT, SIGTERM, SIGHUP or `--deadline`, see `runner::interrupt`): the record
+//! fills as scenarios finish. Waivers apply to the finished
 //! records before any report is written; the evidence bundle, when asked for, is written last,
 //! from the same records. The waiver file, the bundle folder and the signing key are checked
 //! before anything runs.

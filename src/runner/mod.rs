@@ -1,7 +1,7 @@
 //! Runs one family's features against one target and records what happened.
 //!
 //! The runner prepares (features parsed and filtered, embedded bank started, client and tokens
-//! ready), publishes the run context, drives cucumber with the [`Collector`], and returns the
+//! ready, an outside bank probed: see `preflight`), publishes the run context, drives cucumber with the [`Collector`], and returns the
 //! [`RunRecord`]. It never prints reports: that is `report`'s job. Runs in one process are
 //! serialised, because cucumber builds Worlds from the one published context.
 
