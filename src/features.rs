@@ -4,7 +4,8 @@
 //! file and line (exit 2) instead of surfacing as a half-run suite. The parsed features are then
 //! handed to cucumber as they are (see `runner::preparsed`), so what `obconf list` shows is what
 //! runs. An installed binary carries the project's features inside it and unpacks them to a
-//! temporary folder when the source tree is not there.
+//! new private temporary folder (random name, mode 0700, removed when the command ends) when the
+//! source tree is not there; it never writes to, nor reads from, a path known in advance.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,8 @@ pub enum FeatureError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error(transparent)]
+    Text(#[from] crate::textfile::TextFileError),
     #[error("cannot unpack the built-in features to `{path}`: {source}")]
     Unpack {
         path: PathBuf,
@@ -53,18 +56,30 @@ pub enum FeatureError {
     },
 }
 
+/// Set (to anything) to use the built-in features even where the source tree is: what an
+/// installed binary does.
+pub const BUILTIN_ENV: &str = "OBCONF_FEATURES_BUILTIN";
+
+/// The folder the built-in features were unpacked to by this process, removed at exit.
+static UNPACKED: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
 /// The folder holding the project's features: the source tree's when present, otherwise the
-/// built-in copy unpacked to a temporary folder.
+/// built-in copy unpacked (once per process) to a new private folder under the temporary folder.
+///
+/// The folder's name is random and it is created by this call alone, readable by its owner only
+/// (an existing path is never reused: a folder or link planted in advance can neither feed
+/// scenarios in nor be written through); [`remove_unpacked`] deletes it when the command ends.
 pub fn default_root() -> Result<PathBuf, FeatureError> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
-    if source.is_dir() {
+    if source.is_dir() && std::env::var_os(BUILTIN_ENV).is_none() {
         return Ok(source);
     }
-    let dir = std::env::temp_dir().join(format!(
-        "obconf-features-{}-{}",
-        env!("CARGO_PKG_VERSION"),
-        std::process::id()
-    ));
+    let mut unpacked = UNPACKED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(dir) = unpacked.as_ref() {
+        return Ok(dir.clone());
+    }
+    let dir = private_dir().map_err(|(path, source)| FeatureError::Unpack { path, source })?;
+    *unpacked = Some(dir.clone());
     EMBEDDED
         .extract(&dir)
         .map_err(|source| FeatureError::Unpack {
@@ -72,6 +87,33 @@ pub fn default_root() -> Result<PathBuf, FeatureError> {
             source,
         })?;
     Ok(dir)
+}
+
+/// Deletes the folder [`default_root`] unpacked the built-in features to, if it did.
+pub fn remove_unpacked() {
+    let mut unpacked = UNPACKED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(dir) = unpacked.take() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A new folder under the temporary folder with a random name, created here (never one that
+/// existed), mode 0700.
+fn private_dir() -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    let base = std::env::temp_dir();
+    let mut last = None;
+    for _ in 0..16 {
+        let dir = base.join(format!("obconf-features-{:032x}", rand::random::<u128>()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some((dir, e)),
+            Err(e) => return Err((dir, e)),
+        }
+    }
+    Err(last.unwrap_or_else(|| (base, std::io::Error::other("no free name"))))
 }
 
 /// The folder for `family` under `root`: `root/<family>` when it exists; `None` when `root` holds
@@ -283,10 +325,7 @@ fn collect_feature_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Featu
 }
 
 fn parse_file(path: &Path) -> Result<gherkin::Feature, FeatureError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FeatureError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::textfile::read(path)?;
     let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default())
         .map_err(|e| syntax_error(path, &text, &e.to_string()))?;
     feature.path = Some(shown_path(path));

@@ -18,6 +18,7 @@ pub mod runner;
 pub mod sandbox;
 pub mod selftest;
 pub mod target;
+pub mod textfile;
 pub mod timefmt;
 pub mod tls;
 pub mod waiver;

@@ -8,6 +8,8 @@
 //! documents use for credentials through its wire ([`register_names`]).
 //! This module must never print or store what it redacts anywhere but its own in-memory set.
 
+mod forms;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{LazyLock, RwLock};
 
@@ -62,14 +64,34 @@ const MIN_SECRET_LEN: usize = 6;
 
 static SECRETS: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::default);
 
+/// The secrets registered as themselves (not as another's encoded form): their forms are known.
+static WHOLE: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::default);
+
 /// The registered secrets by their first [`MIN_SECRET_LEN`] bytes: [`redact`] finds the secrets a
 /// text holds in one scan of the text, however many secrets a long run has registered.
 static BY_PREFIX: LazyLock<RwLock<HashMap<[u8; MIN_SECRET_LEN], Vec<String>>>> =
     LazyLock::new(Default::default);
 
-/// Registers a value that must never appear in output.
+/// Registers a value that must never appear in output, with its encoded forms (base64 and
+/// base64url at every alignment, so inside a JWT's payload too; percent-encoded; JSON-escaped):
+/// a bank that reflects a credential encoded must not get it written out either.
 pub fn register(secret: &str) {
     let secret = secret.trim();
+    if secret.len() < MIN_SECRET_LEN
+        || !WHOLE
+            .write()
+            .is_ok_and(|mut w| w.insert(secret.to_string()))
+    {
+        return;
+    }
+    insert(secret);
+    for form in forms::of(secret) {
+        insert(&form);
+    }
+}
+
+/// Registers one exact value.
+fn insert(secret: &str) {
     if secret.len() >= MIN_SECRET_LEN
         && let Ok(mut set) = SECRETS.write()
         && set.insert(secret.to_string())

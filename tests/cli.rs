@@ -445,10 +445,17 @@ fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
     ] {
         everything.push_str(&std::fs::read_to_string(reports.join(f)).unwrap());
     }
+    let mode = |p: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&dir.path().join("sb/secrets")), 0o700);
     let secrets = std::fs::read_dir(dir.path().join("sb/secrets")).unwrap();
     let mut seen = 0;
     for s in secrets {
-        let value = std::fs::read_to_string(s.unwrap().path()).unwrap();
+        let path = s.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        let value = std::fs::read_to_string(&path).unwrap();
         seen += 1;
         assert!(
             !everything.contains(value.trim()),

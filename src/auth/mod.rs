@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod command;
 pub mod httpsig;
 pub mod jose;
 pub mod oauth;
@@ -50,6 +51,12 @@ pub enum AuthError {
         command: String,
         reason: String,
     },
+    #[error("{persona}'s `{scope}` token already failed earlier in this run: {reason}")]
+    Remembered {
+        persona: String,
+        scope: String,
+        reason: String,
+    },
     #[error("the bank refused a `{scope}` token for {persona}: {summary}\n{evidence}")]
     Refused {
         persona: String,
@@ -66,8 +73,13 @@ pub struct TokenBook {
     http: HttpClient,
     /// The family's wire: token requests go through it like every other request.
     wire: Arc<dyn Wire>,
-    cache: Mutex<HashMap<(String, String), Secret>>,
+    /// One slot per (persona, scope): a grant in flight holds its own slot only, so scenarios
+    /// that need another token never wait on it; a failure stays in the slot for the run.
+    cache: std::sync::Mutex<HashMap<(String, String), Slot>>,
 }
+
+/// A token once obtained, or why it could not be (rendered, redacted when shown).
+type Slot = Arc<Mutex<Option<Result<Secret, String>>>>;
 
 impl TokenBook {
     pub fn new(target: Arc<Target>, http: HttpClient, wire: Arc<dyn Wire>) -> Self {
@@ -75,7 +87,7 @@ impl TokenBook {
             target,
             http,
             wire,
-            cache: Mutex::new(HashMap::new()),
+            cache: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -102,14 +114,38 @@ impl TokenBook {
     where
         F: std::future::Future<Output = Result<Secret, AuthError>>,
     {
+        self.once(persona, scope, obtain).await
+    }
+
+    /// The slot of (`persona`, `scope`): its token, its remembered failure, or what `obtain`
+    /// gives, kept for the run. Only this slot is locked while `obtain` runs.
+    async fn once<F>(&self, persona: &str, scope: &str, obtain: F) -> Result<Secret, AuthError>
+    where
+        F: std::future::Future<Output = Result<Secret, AuthError>>,
+    {
         let key = (persona.to_string(), scope.to_string());
-        let mut cache = self.cache.lock().await;
-        if let Some(token) = cache.get(&key) {
-            return Ok(token.clone());
+        let slot = {
+            let mut slots = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            slots.entry(key).or_default().clone()
+        };
+        let mut held = slot.lock().await;
+        match &*held {
+            Some(Ok(token)) => return Ok(token.clone()),
+            Some(Err(reason)) => {
+                return Err(AuthError::Remembered {
+                    persona: persona.to_string(),
+                    scope: scope.to_string(),
+                    reason: reason.clone(),
+                });
+            }
+            None => {}
         }
-        let token = obtain.await?;
-        cache.insert(key, token.clone());
-        Ok(token)
+        let result = obtain.await;
+        *held = Some(match &result {
+            Ok(token) => Ok(token.clone()),
+            Err(e) => Err(e.to_string()),
+        });
+        result
     }
 
     /// A token for `persona` with `scope`, from the first source the target gives: a ready token,
@@ -128,12 +164,19 @@ impl TokenBook {
         if let Some(token) = p.tokens.get(scope) {
             return Ok(token.clone());
         }
-        let key = (persona.to_string(), scope.to_string());
-        // Held across the request on purpose: concurrent scenarios wait for one grant, not fire many.
-        let mut cache = self.cache.lock().await;
-        if let Some(token) = cache.get(&key) {
-            return Ok(token.clone());
-        }
+        // Scenarios that need this same token wait for one grant instead of firing many; a grant
+        // that failed is not tried again by each of them.
+        self.once(persona, scope, self.obtain(p, persona, scope))
+            .await
+    }
+
+    /// A new token for `persona` from its source (see [`TokenBook::token`]).
+    async fn obtain(
+        &self,
+        p: &crate::target::Persona,
+        persona: &str,
+        scope: &str,
+    ) -> Result<Secret, AuthError> {
         let refused = |exchange: &Exchange| AuthError::Refused {
             persona: persona.to_string(),
             scope: scope.to_string(),
@@ -146,7 +189,7 @@ impl TokenBook {
                 .ok_or_else(|| refused(&exchange))?
                 .access
         } else if let Some(command) = &p.token_command {
-            run_token_command(command, persona, scope).await?
+            command::run(command, persona, scope, &self.target).await?
         } else if let Some(login) = &p.login {
             let client = self.oauth_for(persona)?;
             let exchange = if client.oauth.authorize_url.is_some() {
@@ -170,28 +213,23 @@ impl TokenBook {
                 scope: scope.to_string(),
             });
         };
-        cache.insert(key, token.clone());
         Ok(token)
     }
 
     /// A client-credentials token of `scope` (no PSU), cached for the run.
     pub async fn client_token(&self, scope: &str) -> Result<Secret, AuthError> {
-        let key = (String::new(), scope.to_string());
-        let mut cache = self.cache.lock().await;
-        if let Some(token) = cache.get(&key) {
-            return Ok(token.clone());
-        }
-        let exchange = self.oauth()?.client_credentials(scope).await;
-        let token = oauth::token_set(&exchange)
-            .ok_or_else(|| AuthError::Refused {
-                persona: "the TPP".into(),
-                scope: scope.to_string(),
-                summary: exchange.summary(),
-                evidence: exchange.render(),
-            })?
-            .access;
-        cache.insert(key, token.clone());
-        Ok(token)
+        self.once("", scope, async {
+            let exchange = self.oauth()?.client_credentials(scope).await;
+            Ok(oauth::token_set(&exchange)
+                .ok_or_else(|| AuthError::Refused {
+                    persona: "the TPP".into(),
+                    scope: scope.to_string(),
+                    summary: exchange.summary(),
+                    evidence: exchange.render(),
+                })?
+                .access)
+        })
+        .await
     }
 
     /// The target's OAuth endpoints, spoken through the run's client.
@@ -216,37 +254,11 @@ impl TokenBook {
     }
 }
 
-/// Runs a persona's token command: `sh -c COMMAND` with OBCONF_PERSONA and OBCONF_SCOPE set.
-async fn run_token_command(command: &str, persona: &str, scope: &str) -> Result<Secret, AuthError> {
-    let failed = |reason: String| AuthError::Command {
-        persona: persona.to_string(),
-        command: command.to_string(),
-        reason,
-    };
-    let output = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .env("OBCONF_PERSONA", persona)
-        .env("OBCONF_SCOPE", scope)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    if !output.status.success() {
-        return Err(failed(format!("it exited with {}", output.status)));
-    }
-    if token.is_empty() {
-        return Err(failed("it printed nothing".into()));
-    }
-    Ok(Secret::new(token))
-}
-
 impl TokenBook {
     /// Forgets the tokens obtained during the run (not the target's own), after the bank's clock
     /// moved past their lifetime; the next request for one logs in again.
     pub async fn forget_obtained(&self) {
-        self.cache.lock().await.clear();
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 }
 

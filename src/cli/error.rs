@@ -22,7 +22,8 @@ pub const EXIT_PASSED: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 /// Usage, target-file, feature-file or report error.
 pub const EXIT_USAGE: i32 = 2;
-/// Interrupted (Ctrl-C); the reports hold what finished.
+/// Interrupted by SIGINT (Ctrl-C); the reports hold what finished. SIGTERM ends with 143 and
+/// SIGHUP with 129 (128 + the signal's number, as a shell shows it).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Why a command did not end with every scenario passed.
@@ -39,6 +40,8 @@ pub enum CliError {
         pattern: String,
         source: regex::Error,
     },
+    #[error("--deadline: {0}")]
+    Deadline(String),
     #[error("--concurrency must be at least 1")]
     ZeroConcurrency,
     #[error("--report: unknown kind `{kind}` (hint: one of {})", known.join(", "))]
@@ -46,10 +49,10 @@ pub enum CliError {
         kind: String,
         known: Vec<&'static str>,
     },
-    #[error("{}unknown family `{family}` (hint: one of {})", origin.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default(), known.join(", "))]
+    #[error("{}unknown family `{family}` (hint: one of {})", origin.as_ref().map(|(p, line)| format!("{}:{line}: ", p.display())).unwrap_or_default(), known.join(", "))]
     UnknownFamily {
-        /// The target file that names it, if it came from one.
-        origin: Option<PathBuf>,
+        /// The target file that names it and the line, if it came from one.
+        origin: Option<(PathBuf, u64)>,
         family: String,
         known: Vec<&'static str>,
     },
@@ -82,7 +85,7 @@ pub enum CliError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     /// An error, and a second one met while finishing up (reports written after a failed start).
-    #[error("{first}\nerror: {then}")]
+    #[error("{first}\nerror: {}", then.to_string().strip_prefix("error: ").map(str::to_string).unwrap_or_else(|| then.to_string()))]
     Both {
         first: Box<CliError>,
         then: Box<CliError>,
@@ -93,8 +96,11 @@ pub enum CliError {
     /// Not a message: the self-test found a check no fault can break (its matrix said which).
     #[error("the self-test found a check that no fault can break")]
     NotSound,
-    #[error("interrupted (Ctrl-C); the reports hold what finished")]
-    Interrupted,
+    /// A signal or the `--deadline` ended the run; the reports hold what finished.
+    #[error("{}; the reports hold what finished, the rest is `not run`", .0.reason())]
+    Interrupted(crate::runner::interrupt::Stop),
+    #[error("cannot catch signals: {0}")]
+    Signals(std::io::Error),
 }
 
 impl CliError {
@@ -102,12 +108,15 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::ScenariosFailed | CliError::NotSound | CliError::Tampered(_) => EXIT_FAILED,
-            CliError::Interrupted => EXIT_INTERRUPTED,
+            CliError::Interrupted(crate::runner::interrupt::Stop::Signal { code, .. }) => *code,
+            CliError::Interrupted(_) => EXIT_FAILED,
+            CliError::Run(e) if e.is_bank_down() => EXIT_FAILED,
             CliError::Both { first, .. } => first.exit_code(),
             CliError::Usage(e) if !e.use_stderr() => EXIT_PASSED,
             CliError::Usage(_)
             | CliError::NameRegex { .. }
             | CliError::ZeroConcurrency
+            | CliError::Deadline(_)
             | CliError::UnknownReport { .. }
             | CliError::UnknownFamily { .. }
             | CliError::Target(_)
@@ -119,6 +128,7 @@ impl CliError {
             | CliError::Embedded(_)
             | CliError::Reports(_)
             | CliError::SandboxFiles { .. }
+            | CliError::Signals(_)
             | CliError::Runtime(_) => EXIT_USAGE,
         }
     }

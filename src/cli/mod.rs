@@ -1,8 +1,9 @@
 //! The command line: parses arguments, calls the engine, renders errors once, picks the exit code.
 //!
 //! Exit codes are a contract (README): 0 every selected scenario passed (or was waived); 1 at least one failed (or
-//! the self-test found a blind check, or `verify` found a bundle changed); 2 usage, target-file, feature-file or report error; 130
-//! interrupted (reports still written). Every command returns a [`CliError`], whose
+//! the self-test found a blind check, or `verify` found a bundle changed, or the bank failed the
+//! pre-flight probe, or `--deadline` passed); 2 usage, target-file, feature-file or report error;
+//! 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (reports still written). Every command returns a [`CliError`], whose
 //! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
 //! Nothing below this module prints user-facing errors.
 
@@ -86,6 +87,10 @@ pub struct RunArgs {
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Bounds the whole run (90s, 15m, 1h): past it, the run ends as interrupted, its reports
+    /// written with the unfinished scenarios `not run`.
+    #[arg(long, value_name = "DURATION")]
+    pub deadline: Option<String>,
     /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
     #[arg(long)]
     pub waivers: Option<PathBuf>,
@@ -119,6 +124,7 @@ pub struct SandboxArgs {
 /// Runs the command line `args` (including the program name) and returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
     let result = dispatch(args);
+    crate::features::remove_unpacked();
     if let Err(e) = &result {
         report_error(e);
     }
@@ -157,7 +163,9 @@ fn report_error(error: &CliError) {
             // Some renderings (serde-saphyr's) already start with `error: `.
             let text = text.strip_prefix("error: ").unwrap_or(&text);
             let mut err = std::io::stderr().lock();
-            let _ = std::io::Write::write_all(&mut err, format!("error: {text}\n").as_bytes());
+            // A nested error may render its own `error: ` too: said once.
+            let text = format!("error: {text}\n").replace("error: error: ", "error: ");
+            let _ = std::io::Write::write_all(&mut err, text.as_bytes());
         }
     }
 }

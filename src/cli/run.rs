@@ -1,7 +1,8 @@
 //! `obconf run`: every family against its embedded bank, or one target file.
 //!
 //! Reports are written for whatever ran, also when a later target cannot start or the run is
-//! interrupted (Ctrl-C): the record fills as scenarios finish. Waivers apply to the finished
+//! interrupted (SIGINT, SIGTERM, SIGHUP or `--deadline`, see `runner::interrupt`): the record
+//! fills as scenarios finish. Waivers apply to the finished
 //! records before any report is written; the evidence bundle, when asked for, is written last,
 //! from the same records. The waiver file, the bundle folder and the signing key are checked
 //! before anything runs.
@@ -47,6 +48,14 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         None => default_root()?,
     };
 
+    let deadline = args
+        .deadline
+        .as_deref()
+        .map(crate::runner::interrupt::parse_duration)
+        .transpose()
+        .map_err(CliError::Deadline)?;
+    let mut stops =
+        crate::runner::interrupt::Stops::install(deadline).map_err(CliError::Signals)?;
     let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
@@ -72,19 +81,19 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             reporter: Some(console.clone()),
         };
         let outcome = tokio::select! {
-            r = runner::run(request, fam, record.clone()) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            r = runner::run(request, fam, record.clone()) => Ok(r),
+            stop = stops.next() => Err(stop),
         };
         let mut taken = record
             .lock()
             .map(|r| r.clone())
             .unwrap_or_else(|p| p.into_inner().clone());
         match outcome {
-            Some(Ok(())) => {}
-            Some(Err(e)) => stopped = Some(e.into()),
-            None => {
-                taken.interrupted = Some("interrupted (Ctrl-C)".into());
-                stopped = Some(CliError::Interrupted);
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => stopped = Some(e.into()),
+            Err(stop) => {
+                taken.interrupted = Some(stop.reason());
+                stopped = Some(CliError::Interrupted(stop));
             }
         }
         if taken.finished.is_none() {
@@ -178,7 +187,7 @@ fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
     let target = Target::load(path, &env)?;
     if family(&target.family).is_none() {
         return Err(CliError::UnknownFamily {
-            origin: Some(path.clone()),
+            origin: Some((path.clone(), target.line_of("family"))),
             family: target.family,
             known: families().iter().map(|f| f.about().name).collect(),
         });

@@ -73,7 +73,8 @@ fn write_target(
     faults: &FaultSet,
 ) -> std::io::Result<std::path::PathBuf> {
     let secrets = dir.join("secrets");
-    std::fs::create_dir_all(&secrets)?;
+    std::fs::create_dir_all(dir)?;
+    private_dir(&secrets)?;
     std::fs::write(dir.join("ca.pem"), &bank.ca_pem)?;
     let t = &bank.target;
     let mut y = String::new();
@@ -210,13 +211,33 @@ fn secrets_to_files(
     })
 }
 
-/// Writes a secret readable by the owner only.
+/// Writes a secret readable by the owner only: created with mode 0600 (never readable by others,
+/// not even for a moment), and narrowed to it if it existed.
 fn write_secret(path: &Path, value: &str) -> std::io::Result<()> {
-    std::fs::write(path, value)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
     }
-    Ok(())
+    std::io::Write::write_all(&mut options.open(path)?, value.as_bytes())
+}
+
+/// The folder of the secrets, created with mode 0700 (narrowed to it if it existed).
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(path)
 }

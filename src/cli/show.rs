@@ -3,6 +3,14 @@
 use std::path::PathBuf;
 
 use super::CliError;
+
+/// `println!` to standard output without its panic on a closed pipe (`obconf list | head -1`):
+/// once the reader is gone, the rest is dropped quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        super::say(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 use crate::catalog::Coverage;
 use crate::features::{FeatureSet, default_root, family_dir};
 use crate::steps::families;
@@ -28,10 +36,10 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
             Err(crate::features::FeatureError::NoDir(_)) => continue,
             Err(e) => return Err(e.into()),
         };
-        println!("{} ({})", family.about().title, family.about().name);
+        out!("{} ({})", family.about().title, family.about().name);
         for s in set.scenarios() {
             let ids = s.catalog_ids();
-            println!(
+            out!(
                 "  {:<18} {}  ({})",
                 if ids.is_empty() {
                     "-".to_string()
@@ -43,9 +51,9 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
             );
         }
         let coverage = Coverage::of(family.about().catalog_prefix, &set.tagged_ids());
-        println!("  coverage {}", coverage.line());
+        out!("  coverage {}", coverage.line());
         if !coverage.missing.is_empty() {
-            println!("  without a scenario yet: {}", coverage.missing.join(", "));
+            out!("  without a scenario yet: {}", coverage.missing.join(", "));
         }
     }
     Ok(())
@@ -53,10 +61,10 @@ pub fn list(features: Option<PathBuf>) -> Result<(), CliError> {
 
 pub fn faults() -> Result<(), CliError> {
     for family in families() {
-        println!("{} ({})", family.about().title, family.about().name);
+        out!("{} ({})", family.about().title, family.about().name);
         for f in family.about().faults {
-            println!("  {:<28} {}", f.name, f.rule);
-            println!("  {:<28} breaks {}", "", f.breaks.join(", "));
+            out!("  {:<28} {}", f.name, f.rule);
+            out!("  {:<28} breaks {}", "", f.breaks.join(", "));
         }
     }
     Ok(())
@@ -70,7 +78,7 @@ pub async fn self_test(features: Option<PathBuf>, only: Option<String>) -> Resul
             continue;
         }
         let m = crate::selftest::mutation_matrix(family, &root).await?;
-        print!("{}", m.render());
+        super::say(&m.render());
         sound &= m.is_sound();
     }
     if sound {

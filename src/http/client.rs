@@ -154,6 +154,17 @@ impl HttpClient {
         }
     }
 
+    /// The status of an unauthenticated `GET url` once the bank's status line and headers came
+    /// (its body is not read), or why none came: the run's pre-flight probe.
+    pub async fn probe(&self, url: &str) -> Result<u16, String> {
+        self.inner
+            .get(url)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .map_err(|e| describe_transport_error(&e))
+    }
+
     /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
     pub async fn send(&self, spec: RequestSpec) -> Exchange {
         let (request, body_text) = self.recorded(&spec);

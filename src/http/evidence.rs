@@ -19,6 +19,10 @@ use crate::timefmt;
 /// Bodies longer than this are cut in evidence (2 KB).
 pub const BODY_LIMIT: usize = 2048;
 
+/// Header values longer than this are cut in evidence, with their length said: a bank's
+/// 100 KB header must not become megabytes of console and report.
+pub const HEADER_LIMIT: usize = 512;
+
 /// Response headers that add nothing to rendered evidence (they stay in the record).
 const NOISE_HEADERS: &[&str] = &["date", "content-length", "connection", "keep-alive"];
 

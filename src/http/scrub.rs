@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use super::Exchange;
-use super::evidence::{BODY_LIMIT, BodyRecord, ExchangeRecord, HeaderRecord};
+use super::evidence::{BODY_LIMIT, BodyRecord, ExchangeRecord, HEADER_LIMIT, HeaderRecord};
 use super::evidence::{RequestRecord, ResponseRecord};
 use crate::redact;
 
@@ -182,6 +182,20 @@ fn header(name: &str, value: &str) -> HeaderRecord {
     }
 }
 
+/// A header value longer than [`HEADER_LIMIT`] bytes cut there, saying how long it was.
+fn cut_header(value: &mut String) {
+    if value.len() <= HEADER_LIMIT {
+        return;
+    }
+    let mut end = HEADER_LIMIT;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    let all = value.len();
+    value.truncate(end);
+    value.push_str(&format!("… ({all} bytes in all)"));
+}
+
 fn headers(h: &[(String, String)]) -> Vec<HeaderRecord> {
     h.iter().map(|(k, v)| header(k, v)).collect()
 }
@@ -255,6 +269,11 @@ impl Draft {
 
     fn finish(self) -> ExchangeRecord {
         let mut x = self.exchange;
+        // Cut after the value pass, never before: a secret across the cut would survive in part.
+        let responses = x.response.iter_mut().flat_map(|r| r.headers.iter_mut());
+        for h in x.request.headers.iter_mut().chain(responses) {
+            cut_header(&mut h.value);
+        }
         x.request.body = self.request_body.map(Body::finish);
         if let Some(r) = &mut x.response {
             r.body = self.response_body.map(Body::finish);
@@ -290,6 +309,31 @@ mod tests {
             unwrapped: None,
             rejected: None,
         }
+    }
+
+    #[test]
+    fn long_header_values_are_cut_after_redaction() {
+        redact::register("scrub-secret-at-the-cut");
+        let mut e = exchange("https://b/z", "");
+        let value = format!(
+            "{}scrub-secret-at-the-cut{}",
+            "a".repeat(HEADER_LIMIT - 5),
+            "b".repeat(100_000)
+        );
+        e.response = Some(RecordedResponse {
+            status: 200,
+            headers: vec![("X-Huge".into(), value)],
+            body: String::new(),
+        });
+        let r = record_of(&e);
+        let shown = &r
+            .response
+            .as_ref()
+            .map(|r| r.headers[0].value.clone())
+            .unwrap_or_default();
+        assert!(shown.len() < HEADER_LIMIT + 40, "{}", shown.len());
+        assert!(shown.ends_with("bytes in all)"), "{shown}");
+        assert!(!shown.contains("scrub-sec"), "{shown}");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Runs one family's features against one target and records what happened.
 //!
 //! The runner prepares (features parsed and filtered, embedded bank started, client and tokens
-//! ready), publishes the run context, drives cucumber with the [`Collector`], and returns the
+//! ready, an outside bank probed: see `preflight`), publishes the run context, drives cucumber with the [`Collector`], and returns the
 //! [`RunRecord`]. It never prints reports: that is `report`'s job. Runs in one process are
 //! serialised, because cucumber builds Worlds from the one published context.
 
 mod collector;
 mod guard;
+pub mod interrupt;
+mod preflight;
 pub mod record;
 
 use std::net::SocketAddr;
@@ -66,6 +68,17 @@ pub enum RunError {
     Http(#[from] HttpSetupError),
     #[error(transparent)]
     Target(#[from] crate::target::TargetError),
+    #[error(
+        "the bank did not answer the pre-flight probe: {reason}\n  no scenario ran: each is `not run` in the reports\n  hint: check that the bank is up and reachable, and base_url, tls: and timeout_secs in {origin}"
+    )]
+    BankDown { reason: String, origin: String },
+}
+
+impl RunError {
+    /// Whether the bank, not the input, stopped the run (the probe found it down or silent).
+    pub fn is_bank_down(&self) -> bool {
+        matches!(self, RunError::BankDown { .. })
+    }
 }
 
 static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -158,6 +171,28 @@ pub async fn run(
             .map(|s| unrun_record(s, &request.features_root, Verdict::NotRun, None))
             .collect::<Vec<_>>();
         r.scenarios.extend(pending);
+    }
+    if !target.embedded
+        && let Err(reason) = preflight::probe(&target).await
+    {
+        RunContext::clear();
+        drop(bank);
+        if let Ok(mut r) = record.lock() {
+            // The cause in full once, on the run; each scenario only points at it.
+            for s in r.scenarios.iter_mut() {
+                if s.verdict == Verdict::NotRun {
+                    s.skip_reason = Some("the bank did not answer the pre-flight probe".into());
+                }
+            }
+            r.interrupted = Some(format!(
+                "the bank did not answer the pre-flight probe: {reason}"
+            ));
+            r.finish();
+        }
+        return Err(RunError::BankDown {
+            reason,
+            origin: target.origin(),
+        });
     }
     let concurrency = request
         .concurrency

@@ -252,16 +252,39 @@ impl TlsSpec {
                 hint: "paths in a target file are relative to the file itself".into(),
             })
         };
+        let read_pem = |p: &Spanned<PathBuf>, what: &str, marker: &str, hint: &str| {
+            let bytes = read(p, what)?;
+            if bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
+                return Ok(bytes);
+            }
+            Err(TargetError::Invalid {
+                path: shown.to_string(),
+                line: p.referenced.line(),
+                message: format!(
+                    "the {what} `{}` is not PEM: it has no `{marker}` block",
+                    p.value.display()
+                ),
+                hint: hint.to_string(),
+            })
+        };
+        const CERT: &str = "-----BEGIN CERTIFICATE-----";
+        const CERT_HINT: &str =
+            "convert a DER certificate with `openssl x509 -inform der -in cert.der -out cert.pem`";
         let ca_pem = self
             .ca
             .as_ref()
-            .map(|p| read(p, "CA certificate"))
+            .map(|p| read_pem(p, "CA certificate", CERT, CERT_HINT))
             .transpose()?;
         let identity_pem = match (&self.client_cert, &self.client_key) {
             (Some(cert), Some(key)) => {
-                let mut pem = read(cert, "client certificate")?;
+                let mut pem = read_pem(cert, "client certificate", CERT, CERT_HINT)?;
                 pem.push(b'\n');
-                pem.extend(read(key, "client key")?);
+                pem.extend(read_pem(
+                    key,
+                    "client key",
+                    "PRIVATE KEY-----",
+                    "convert a DER key with `openssl pkey -inform der -in key.der -out key.pem`",
+                )?);
                 let text = String::from_utf8(pem).map_err(|_| TargetError::Invalid {
                     path: shown.to_string(),
                     line: cert.referenced.line(),

@@ -6,6 +6,7 @@
 //! Loading never touches the network.
 
 mod file;
+mod lines;
 pub mod secret;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,10 +155,32 @@ impl Target {
 
     /// Reads and resolves a target file. `env` looks up environment variables.
     pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
-        let text = std::fs::read_to_string(path).map_err(|source| TargetError::Read {
+        let bytes = std::fs::read(path).map_err(|source| TargetError::Read {
             path: path.to_path_buf(),
             source,
         })?;
+        let shown = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let column = good.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            TargetError::Invalid {
+                path: shown.clone(),
+                line,
+                message: format!(
+                    "the target file is not UTF-8 text (a byte at column {column} is not)"
+                ),
+                hint: "save the file as UTF-8 (`iconv -f latin1 -t utf-8`)".into(),
+            }
+        })?;
+        if text.trim().is_empty() {
+            return Err(TargetError::Invalid {
+                path: shown,
+                line: 1,
+                message: "the target file is empty".into(),
+                hint: "it needs at least name, family and base_url: start from the family's example under targets/".into(),
+            });
+        }
         Self::parse(&text, path, env)
     }
 

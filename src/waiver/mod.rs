@@ -36,6 +36,8 @@ pub enum WaiverError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Text(crate::textfile::TextFileError),
     /// serde-saphyr's own rendering, with the line, column and a snippet.
     #[error("{rendered}\n  hint: {HINT}")]
     Syntax { rendered: String },
@@ -95,10 +97,19 @@ impl Waiver {
 
 /// Reads and checks a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
-    let text = std::fs::read_to_string(path).map_err(|source| WaiverError::Read {
-        path: path.to_path_buf(),
-        source,
+    use crate::textfile::TextFileError;
+    let text = crate::textfile::read(path).map_err(|e| match e {
+        TextFileError::Io { path, source } => WaiverError::Read { path, source },
+        not_utf8 => WaiverError::Text(not_utf8),
     })?;
+    if text.trim().is_empty() {
+        return Err(WaiverError::Invalid {
+            path: path.display().to_string(),
+            line: 1,
+            message: "the waiver file is empty".into(),
+            hint: HINT.into(),
+        });
+    }
     parse(&text, path)
 }
 

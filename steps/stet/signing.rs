@@ -68,7 +68,7 @@ pub fn prepare(target: &Target) -> Result<StetWire, TargetError> {
     };
     let invalid = |message: String| TargetError::Invalid {
         path: target.origin(),
-        line: 1,
+        line: target.line_of("settings.qseal.key"),
         message,
         hint:
             "settings.qseal.key is the QSEAL private key in PEM, from `${ENV}` or `{ file: path }`"
