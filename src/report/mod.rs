@@ -16,6 +16,7 @@ pub mod cucumber_json;
 pub mod html;
 pub mod junit;
 pub mod run_json;
+pub mod summary;
 
 use std::fmt;
 use std::io::Write;

@@ -14,6 +14,7 @@
 //! Written with `std::fmt::Write`: [`page`] assembles the sections of `meta`, `summary`, `matrix`
 //! and `scenarios`.
 
+mod baseline;
 mod escape;
 mod matrix;
 mod meta;
@@ -117,6 +118,7 @@ fn write_page(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
     writeln!(out, "</header>")?;
     meta::section(out, runs)?;
     summary::section(out, runs)?;
+    baseline::section(out, runs)?;
     matrix::section(out, runs)?;
     scenarios::section(out, runs)?;
     writeln!(out, "<script>{SCRIPT}</script>")?;
