@@ -40,6 +40,10 @@ struct Figures {
     obconf_ms: f64,
     floor_ms: f64,
     peak_kb: u64,
+    /// Parsing the generated file, cucumber's own outline expansion, obconf's.
+    parse_ms: f64,
+    cucumber_expand_ms: f64,
+    obconf_expand_ms: f64,
 }
 
 fn scaling() {
@@ -65,9 +69,9 @@ fn scaling() {
         rows.push((
             n,
             Figures {
-                obconf_ms: median.obconf_ms,
                 floor_ms: floors[SCALE_ROUNDS / 2],
                 peak_kb: peak,
+                ..median
             },
         ));
     }
@@ -83,6 +87,14 @@ fn scaling() {
             f.obconf_ms,
             f.obconf_ms / f.floor_ms,
             f.peak_kb as f64 / 1024.0
+        );
+    }
+    println!("| scenarios | parse the file (gherkin) | cucumber's expand_examples | obconf's outline expansion |");
+    println!("| --- | --- | --- | --- |");
+    for (n, f) in &rows {
+        println!(
+            "| {n} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            f.parse_ms, f.cucumber_expand_ms, f.obconf_expand_ms
         );
     }
     let at = |n: usize| rows.iter().find(|(m, _)| *m == n).map(|(_, f)| *f);
@@ -103,6 +115,9 @@ fn parse_figures(text: &str) -> Option<Figures> {
         obconf_ms: parts.next()?.parse().ok()?,
         floor_ms: parts.next()?.parse().ok()?,
         peak_kb: parts.next()?.parse().ok()?,
+        parse_ms: parts.next()?.parse().ok()?,
+        cucumber_expand_ms: parts.next()?.parse().ok()?,
+        obconf_expand_ms: parts.next()?.parse().ok()?,
     })
 }
 
@@ -198,13 +213,39 @@ fn child(n: usize) {
         let r = &runs[0];
         assert_eq!(r.scenarios.len(), n, "every scenario ran");
         assert_eq!(r.count(Verdict::Passed), n, "the healthy bank passes");
+        let peak = peak_kb();
+        let (parse, cucumber, ours) = expansion(&features);
         println!(
-            "figures {:.1} {:.1} {}",
+            "figures {:.1} {:.1} {peak} {:.1} {:.1} {:.1}",
             ms_f(took),
             ms_f(floor),
-            peak_kb()
+            ms_f(parse),
+            ms_f(cucumber),
+            ms_f(ours)
         );
     });
+}
+
+/// How long the generated file takes to parse, to expand with cucumber's `expand_examples`
+/// (which copies every Examples table into every row), and to load with obconf (parse and its
+/// own linear expansion, minus the parse).
+fn expansion(features: &Path) -> (Duration, Duration, Duration) {
+    use cucumber::feature::Ext as _;
+    let dir = features.join("saltedge");
+    let text = std::fs::read_to_string(dir.join("generated.feature")).expect("the file");
+    let start = Instant::now();
+    let parsed = cucumber::gherkin::Feature::parse(&text, cucumber::gherkin::GherkinEnv::default())
+        .expect("parses");
+    let parse = start.elapsed();
+    let start = Instant::now();
+    let expanded = parsed.expand_examples().expect("expands");
+    let cucumber = start.elapsed();
+    drop(expanded);
+    let start = Instant::now();
+    let set = obconf::features::FeatureSet::load(&dir).expect("loads");
+    let ours = start.elapsed().saturating_sub(parse);
+    drop(set);
+    (parse, cucumber, ours)
 }
 
 /// The floor: the scenarios' n requests, one after another, on one keep-alive client.

@@ -125,14 +125,15 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             eprintln!("warning: {warning}");
         }
     }
-    let shown = console
-        .finish(&records)
-        .map_err(report::ReportError::Console);
     let written = report::write_reports(&reports, &records, &args.out);
     if let Ok(paths) = &written {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         say(&format!("reports: {}\n", shown.join(", ")));
     }
+    // The console's summary comes last: its closing line is the run's count.
+    let shown = console
+        .finish(&records)
+        .map_err(report::ReportError::Console);
     let bundled = match (&bundle, &written) {
         (Some((dir, signer)), Ok(_)) => {
             let contents = Contents {

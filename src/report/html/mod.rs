@@ -54,6 +54,11 @@ impl Report for Html {
         Ok(())
     }
 
+    /// The page's own style and script must be seen whole by [`Html::redact_rendered`].
+    fn streams(&self) -> bool {
+        false
+    }
+
     /// Redacts the page but its own style and script: a registered secret that happens to be a
     /// piece of them would change them, break their Content-Security-Policy hashes and silently
     /// stop the filters. No record text is ever inside them.
