@@ -78,7 +78,9 @@ fn scaling() {
     println!(
         "scaling (Salt Edge embedded bank; 4 outlines of n/4 rows; median of {SCALE_ROUNDS} child runs):"
     );
-    println!("| scenarios | floor (bare reqwest loop) | obconf (run + 5 reports) | ratio to floor | peak memory |");
+    println!(
+        "| scenarios | floor (bare reqwest loop) | obconf (run + 5 reports) | ratio to floor | peak memory |"
+    );
     println!("| --- | --- | --- | --- | --- |");
     for (n, f) in &rows {
         println!(
@@ -89,7 +91,9 @@ fn scaling() {
             f.peak_kb as f64 / 1024.0
         );
     }
-    println!("| scenarios | parse the file (gherkin) | cucumber's expand_examples | obconf's outline expansion |");
+    println!(
+        "| scenarios | parse the file (gherkin) | cucumber's expand_examples | obconf's outline expansion |"
+    );
     println!("| --- | --- | --- | --- |");
     for (n, f) in &rows {
         println!(
@@ -124,9 +128,11 @@ fn parse_figures(text: &str) -> Option<Figures> {
 /// The four outlines of the generated suite: a request template, its check, and the value of
 /// row `i`.
 const OUTLINES: [(&str, &str, fn(usize) -> String); 4] = [
-    ("GET /providers?per_page=<v>", "the response status is 200", |i| {
-        (i % 1000 + 1).to_string()
-    }),
+    (
+        "GET /providers?per_page=<v>",
+        "the response status is 200",
+        |i| (i % 1000 + 1).to_string(),
+    ),
     (
         "GET /providers/<v>/templates",
         "the response status is 200",
@@ -179,11 +185,7 @@ fn child(n: usize) {
         let faults = obconf::sandbox::FaultSet::parse::<&str>(&[], family.about().faults)
             .expect("no faults");
         let bank = family
-            .start_embedded(
-                family.embedded_target(),
-                faults,
-                ([127, 0, 0, 1], 0).into(),
-            )
+            .start_embedded(family.embedded_target(), faults, ([127, 0, 0, 1], 0).into())
             .await
             .expect("the bank starts");
         let floor = floor(&bank.target, n).await;
@@ -265,9 +267,7 @@ async fn floor(target: &obconf::target::Target, n: usize) -> Duration {
     for (k, (request, _, value)) in OUTLINES.iter().enumerate() {
         let rows = n / OUTLINES.len() + usize::from(k < n % OUTLINES.len());
         for i in 0..rows {
-            let path = request
-                .trim_start_matches("GET ")
-                .replace("<v>", &value(i));
+            let path = request.trim_start_matches("GET ").replace("<v>", &value(i));
             let response = client
                 .get(format!("{}{path}", target.base_url))
                 .header("App-Id", &app_id)

@@ -88,11 +88,18 @@ fn three_shards_merge_into_what_one_unsharded_run_reports() {
         shard_dirs.push(out);
     }
     let unsharded = run_json(&whole);
-    assert_eq!(total, scenarios(&unsharded).len(), "each scenario in one shard");
+    assert_eq!(
+        total,
+        scenarios(&unsharded).len(),
+        "each scenario in one shard"
+    );
     // The same shard twice picks the same scenarios.
     let again = dir.path().join("again");
     run_finqware(&features, &again, &["--shard", "2/3"]);
-    assert_eq!(scenarios(&run_json(&again)), scenarios(&run_json(&shard_dirs[1])));
+    assert_eq!(
+        scenarios(&run_json(&again)),
+        scenarios(&run_json(&shard_dirs[1]))
+    );
 
     let merged = dir.path().join("merged");
     let mut args = vec!["merge"];
@@ -151,8 +158,15 @@ fn a_baseline_lists_what_newly_fails_and_fail_on_new_tolerates_known_failures() 
         ],
     );
     let t = text(&o);
-    assert_eq!(o.status.code(), Some(1), "a newly failing scenario fails the run: {t}");
-    assert!(t.contains("1 newly failing, 0 newly passing, 0 still failing"), "{t}");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a newly failing scenario fails the run: {t}"
+    );
+    assert!(
+        t.contains("1 newly failing, 0 newly passing, 0 still failing"),
+        "{t}"
+    );
     assert!(t.contains("newly failing: [FQ-SES-01]"), "{t}");
     let doc = run_json(&today);
     let b = &doc["runs"][0]["baseline"];
@@ -175,7 +189,10 @@ fn a_baseline_lists_what_newly_fails_and_fail_on_new_tolerates_known_failures() 
     let o = run_finqware(&features, &tomorrow, &with_new);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
-    assert!(t.contains("0 newly failing, 0 newly passing, 1 still failing"), "{t}");
+    assert!(
+        t.contains("0 newly failing, 0 newly passing, 1 still failing"),
+        "{t}"
+    );
     let o = run_finqware(&features, &tomorrow, &args);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 
@@ -183,14 +200,22 @@ fn a_baseline_lists_what_newly_fails_and_fail_on_new_tolerates_known_failures() 
     let fixed = dir.path().join("fixed");
     let o = run_finqware(&features, &fixed, &["--baseline", today.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("newly passing: [FQ-SES-01]"), "{}", text(&o));
+    assert!(
+        text(&o).contains("newly passing: [FQ-SES-01]"),
+        "{}",
+        text(&o)
+    );
 
     // --fail-on new without a baseline is a usage error; a missing baseline too.
     let o = run_finqware(&features, &fixed, &["--fail-on", "new"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let o = run_finqware(&features, &fixed, &["--baseline", "/nonexistent/obconf"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("cannot read `/nonexistent/obconf`"), "{}", text(&o));
+    assert!(
+        text(&o).contains("cannot read `/nonexistent/obconf`"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -215,7 +240,10 @@ fn fail_fast_stops_scheduling_after_the_first_failure() {
     let doc = run_json(&out);
     let v = verdicts(&doc);
     assert_eq!(v.iter().filter(|v| *v == "failed").count(), 1, "{v:?}");
-    assert!(v.iter().any(|v| v == "not_run"), "the rest are not run: {v:?}");
+    assert!(
+        v.iter().any(|v| v == "not_run"),
+        "the rest are not run: {v:?}"
+    );
     let reasons: Vec<&str> = doc["runs"][0]["scenarios"]
         .as_array()
         .unwrap()
@@ -223,10 +251,17 @@ fn fail_fast_stops_scheduling_after_the_first_failure() {
         .filter(|s| s["verdict"] == "not_run")
         .map(|s| s["skip_reason"].as_str().unwrap_or_default())
         .collect();
-    assert!(reasons.iter().all(|r| r.contains("--fail-fast")), "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.contains("--fail-fast")),
+        "{reasons:?}"
+    );
     // Without it, every scenario runs.
     let o = run_finqware(&features, &out, &["--target", target.to_str().unwrap()]);
-    assert!(!verdicts(&run_json(&out)).iter().any(|v| v == "not_run"), "{}", text(&o));
+    assert!(
+        !verdicts(&run_json(&out)).iter().any(|v| v == "not_run"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -260,9 +295,15 @@ fn dry_run_prints_the_plan_resolves_secrets_and_sends_nothing() {
     assert!(t.contains("dry run: nothing was sent"), "{t}");
     assert!(t.contains("would run [FQ-SES-01]"), "{t}");
     assert!(t.contains("scenarios would run"), "{t}");
-    assert!(t.contains("persona tenant: login"), "credential sources by name: {t}");
+    assert!(
+        t.contains("persona tenant: login"),
+        "credential sources by name: {t}"
+    );
     assert!(!t.contains(secret), "{t}");
-    assert!(!out.join("run.json").exists(), "a dry run writes no reports");
+    assert!(
+        !out.join("run.json").exists(),
+        "a dry run writes no reports"
+    );
     // A secret that is not there is found without sending anything.
     let o = run(&[
         "run",
@@ -290,19 +331,34 @@ fn colour_quiet_verbose_and_the_closing_summary() {
     assert!(t.contains("\x1b[31m"), "{t}");
     // Closing summary: the failed scenario with its catalog id and a one-line reason, then counts.
     let closing = t.rsplit("Failed scenarios:").next().unwrap();
-    let failed_line = closing.lines().find(|l| l.contains("[FQ-SES-01]")).unwrap_or("");
-    assert!(failed_line.contains("finqware/sessions.feature:"), "{closing}");
-    assert!(failed_line.contains("): And the JSON value at"), "one-line reason: {failed_line}");
+    let failed_line = closing
+        .lines()
+        .find(|l| l.contains("[FQ-SES-01]"))
+        .unwrap_or("");
+    assert!(
+        failed_line.contains("finqware/sessions.feature:"),
+        "{closing}"
+    );
+    assert!(
+        failed_line.contains("): And the JSON value at"),
+        "one-line reason: {failed_line}"
+    );
     assert!(!failed_line.contains('\n'));
     let last = t.trim_end().lines().last().unwrap();
-    assert!(last.contains("passed") && last.contains("1 failed") && last.contains("skipped"), "{last}");
+    assert!(
+        last.contains("passed") && last.contains("1 failed") && last.contains("skipped"),
+        "{last}"
+    );
 
     for args in [vec!["--color", "never"], vec![]] {
         let mut all = vec!["--target", t_arg];
         all.extend(args);
         let o = run_finqware(&features, &out, &all);
         let t = text(&o);
-        assert!(!t.contains('\x1b'), "no colour off a terminal or with never: {t}");
+        assert!(
+            !t.contains('\x1b'),
+            "no colour off a terminal or with never: {t}"
+        );
         assert!(!t.contains('\r'), "no progress line in a CI log: {t}");
         let last = t.trim_end().lines().last().unwrap().to_string();
         assert!(last.ends_with("skipped"), "{last}");
@@ -317,7 +373,10 @@ fn colour_quiet_verbose_and_the_closing_summary() {
 
     let o = run_finqware(&features, &out, &["-v"]);
     let t = text(&o);
-    assert!(t.contains("[FQ-SES-01] finqware/sessions.feature:"), "verbose: {t}");
+    assert!(
+        t.contains("[FQ-SES-01] finqware/sessions.feature:"),
+        "verbose: {t}"
+    );
 
     let o = run_finqware(&features, &out, &["-q", "-v"]);
     assert_eq!(o.status.code(), Some(2), "-q and -v conflict");
@@ -339,7 +398,11 @@ fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn a_terminal_gets_colour_and_a_progress_line_unless_no_color() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: `script` (util-linux) is not installed");
         return;
     }
@@ -352,7 +415,10 @@ fn a_terminal_gets_colour_and_a_progress_line_unless_no_color() {
     );
     let t = on_a_terminal(&args, &[]);
     assert!(t.contains("\r\x1b[2K"), "the progress line is redrawn: {t}");
-    assert!(t.contains(" done: ") && t.contains(" s]"), "counts and elapsed: {t}");
+    assert!(
+        t.contains(" done: ") && t.contains(" s]"),
+        "counts and elapsed: {t}"
+    );
     assert!(t.contains("\x1b[32m"), "colour on a terminal: {t}");
     let t = on_a_terminal(&args, &[("NO_COLOR", "1")]);
     assert!(!t.contains("\x1b[32m"), "NO_COLOR: {t}");
@@ -385,6 +451,9 @@ fn help_lists_the_run_controls_and_version_names_the_catalog() {
     let catalog = obconf::catalog::catalog_version();
     assert_eq!(
         t.trim(),
-        format!("obconf {} (catalog version {catalog})", env!("CARGO_PKG_VERSION"))
+        format!(
+            "obconf {} (catalog version {catalog})",
+            env!("CARGO_PKG_VERSION")
+        )
     );
 }

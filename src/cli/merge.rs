@@ -74,8 +74,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         }
         run.sort();
     }
-    let mut console = report::console::Console::stdout()
-        .with_options(report::console::ConsoleOptions {
+    let mut console =
+        report::console::Console::stdout().with_options(report::console::ConsoleOptions {
             verbosity: report::console::Verbosity::Quiet,
             ..Default::default()
         });

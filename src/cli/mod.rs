@@ -113,7 +113,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
     /// What fails the run: any failing scenario, or only those newly failing since --baseline.
-    #[arg(long, value_enum, default_value = "any", value_name = "WHAT", requires_if("new", "baseline"))]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "any",
+        value_name = "WHAT",
+        requires_if("new", "baseline")
+    )]
     pub fail_on: FailOn,
     /// Stop scheduling scenarios after the first failure; the rest are reported `not run`.
     #[arg(long)]

@@ -54,7 +54,11 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let console = LiveReporter::new(Console::stdout().with_options(console_options(&args)));
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
-    let planned = if args.dry_run { targets.clone() } else { Vec::new() };
+    let planned = if args.dry_run {
+        targets.clone()
+    } else {
+        Vec::new()
+    };
     for target in targets {
         let Some(fam) = family(&target.family) else {
             continue; // checked in `targets`

@@ -35,7 +35,10 @@ impl<'a, W: Write> Redacting<'a, W> {
         let mut longest = 0;
         for s in crate::redact::registered() {
             let bytes = s.into_bytes();
-            if let Some(p) = bytes.get(..PREFIX).and_then(|p| <[u8; PREFIX]>::try_from(p).ok()) {
+            if let Some(p) = bytes
+                .get(..PREFIX)
+                .and_then(|p| <[u8; PREFIX]>::try_from(p).ok())
+            {
                 longest = longest.max(bytes.len());
                 secrets.entry(p).or_default().push(bytes);
             }
@@ -71,9 +74,9 @@ impl<'a, W: Write> Redacting<'a, W> {
                     continue;
                 };
                 let straddles = self.secrets.get(&p).is_some_and(|candidates| {
-                    candidates.iter().any(|c| {
-                        start + c.len() > cut && self.buf[start..].starts_with(c)
-                    })
+                    candidates
+                        .iter()
+                        .any(|c| start + c.len() > cut && self.buf[start..].starts_with(c))
                 });
                 if straddles {
                     cut = start;

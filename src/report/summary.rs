@@ -137,7 +137,11 @@ pub fn baseline(runs: &[RunRecord], color: bool) -> String {
         clean(&first.source),
         paint(
             &format!("{} newly failing", newly_failing.len()),
-            if newly_failing.is_empty() { Paint::Green } else { Paint::Red },
+            if newly_failing.is_empty() {
+                Paint::Green
+            } else {
+                Paint::Red
+            },
             color
         ),
         format_args!("{} newly passing", newly_passing.len()),
@@ -196,7 +200,10 @@ mod tests {
         };
         r.scenarios = vec![s(Verdict::Passed), s(Verdict::Passed), s(Verdict::NotRun)];
         let runs = [r];
-        assert_eq!(counts_line(&runs, false), "2 passed, 0 failed, 0 skipped, 1 not run");
+        assert_eq!(
+            counts_line(&runs, false),
+            "2 passed, 0 failed, 0 skipped, 1 not run"
+        );
         assert!(counts_line(&runs, true).contains("\x1b[32m2 passed\x1b[0m"));
         assert!(!closing(&runs, false).contains('\x1b'));
     }

@@ -144,9 +144,11 @@ fn keyed(scenarios: &[ScenarioRecord]) -> Vec<(Key, &ScenarioRecord)> {
 pub fn fails(runs: &[RunRecord], fail_on: FailOn) -> bool {
     match fail_on {
         FailOn::Any => runs.iter().any(RunRecord::failed),
-        FailOn::New => runs
-            .iter()
-            .any(|r| r.baseline.as_ref().is_none_or(|b| !b.newly_failing.is_empty())),
+        FailOn::New => runs.iter().any(|r| {
+            r.baseline
+                .as_ref()
+                .is_none_or(|b| !b.newly_failing.is_empty())
+        }),
     }
 }
 
@@ -208,7 +210,9 @@ mod tests {
         assert_eq!(b.newly_failing[1].was, None);
         assert!(fails(&now, FailOn::New));
         assert!(fails(&now, FailOn::Any));
-        now[0].scenarios.retain(|s| s.name != "a" && s.name != "new");
+        now[0]
+            .scenarios
+            .retain(|s| s.name != "a" && s.name != "new");
         compare(&mut now, &before, "last-night");
         assert!(!fails(&now, FailOn::New), "known failures only");
         assert!(fails(&now, FailOn::Any));

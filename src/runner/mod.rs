@@ -5,8 +5,8 @@
 //! [`RunRecord`]. It never prints reports: that is `report`'s job. Runs in one process are
 //! serialised, because cucumber builds Worlds from the one published context.
 
-mod collector;
 pub mod baseline;
+mod collector;
 mod guard;
 pub mod previous;
 pub mod record;
@@ -23,11 +23,11 @@ use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
-pub use shard::Shard;
 pub use record::{
     RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict, WaiverOutcome,
     WaiverRecord, WaiverState,
 };
+pub use shard::Shard;
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -135,7 +135,11 @@ pub async fn run(
         tag_filter.as_ref().is_none_or(|t| t.eval(s.tags.iter()))
             && request.name.as_ref().is_none_or(|re| re.is_match(&s.name))
             && request.shard.is_none_or(|shard| {
-                shard.holds(&crate::features::relative_file(root, &s.path), s.line, &s.name)
+                shard.holds(
+                    &crate::features::relative_file(root, &s.path),
+                    s.line,
+                    &s.name,
+                )
             })
     };
     let mut skipped = Vec::new();
@@ -167,9 +171,9 @@ pub async fn run(
     if let Some(reason) = &request.send_nothing {
         if let Ok(mut r) = record.lock() {
             let planned = features.scenarios();
-            let planned = planned.iter().map(|s| {
-                unrun_record(s, root, Verdict::NotRun, Some(reason.clone()))
-            });
+            let planned = planned
+                .iter()
+                .map(|s| unrun_record(s, root, Verdict::NotRun, Some(reason.clone())));
             r.scenarios.extend(planned);
             r.finish();
         }
@@ -225,8 +229,7 @@ pub async fn run(
 
     if let Ok(mut r) = record.lock() {
         if request.fail_fast
-            && r
-                .scenarios
+            && r.scenarios
                 .iter()
                 .any(|s| matches!(s.verdict, Verdict::Failed | Verdict::Error))
         {

@@ -11,7 +11,9 @@ use super::RunDocument;
 /// Why an earlier `run.json` cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PreviousRunError {
-    #[error("cannot read `{path}`: {source} (hint: give the --out folder of an earlier run, or its run.json)")]
+    #[error(
+        "cannot read `{path}`: {source} (hint: give the --out folder of an earlier run, or its run.json)"
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -21,7 +23,10 @@ pub enum PreviousRunError {
         path: PathBuf,
         source: serde_json::Error,
     },
-    #[error("`{path}` has format `{format}`; this obconf reads `{}` (hint: run both with the same obconf version)", RunDocument::FORMAT)]
+    #[error(
+        "`{path}` has format `{format}`; this obconf reads `{}` (hint: run both with the same obconf version)",
+        RunDocument::FORMAT
+    )]
     Format { path: PathBuf, format: String },
 }
 

@@ -22,7 +22,9 @@ pub struct Shard {
 
 /// Why `--shard` could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("--shard `{given}` is not K/N with 1 <= K <= N (hint: --shard 2/3 runs the second of three shards)")]
+#[error(
+    "--shard `{given}` is not K/N with 1 <= K <= N (hint: --shard 2/3 runs the second of three shards)"
+)]
 pub struct BadShard {
     pub given: String,
 }
@@ -97,7 +99,13 @@ mod tests {
         for line in 1..300 {
             let name = format!("scenario {line}");
             let holding: Vec<u32> = (1..=3)
-                .filter(|k| Shard { index: *k, count: 3 }.holds(file, line, &name))
+                .filter(|k| {
+                    Shard {
+                        index: *k,
+                        count: 3,
+                    }
+                    .holds(file, line, &name)
+                })
                 .collect();
             assert_eq!(holding.len(), 1);
             assert_eq!(holding[0], shard_of(file, line, &name, 3));

@@ -39,10 +39,7 @@ pub(super) fn section(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
             ("still failing", "failed", &b.still_failing),
         ] {
             if list.is_empty() {
-                writeln!(
-                    out,
-                    "<tr><td>{label}</td><td colspan=\"5\">none</td></tr>"
-                )?;
+                writeln!(out, "<tr><td>{label}</td><td colspan=\"5\">none</td></tr>")?;
             }
             for c in list {
                 row(out, label, class, c)?;
