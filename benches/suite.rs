@@ -127,7 +127,9 @@ fn parse_figures(text: &str) -> Option<Figures> {
 
 /// The four outlines of the generated suite: a request template, its check, and the value of
 /// row `i`.
-const OUTLINES: [(&str, &str, fn(usize) -> String); 4] = [
+type Outline = (&'static str, &'static str, fn(usize) -> String);
+
+const OUTLINES: [Outline; 4] = [
     (
         "GET /providers?per_page=<v>",
         "the response status is 200",

@@ -66,22 +66,23 @@ impl<'a, W: Write> Redacting<'a, W> {
             while cut > 0 && !is_char_start(self.buf.get(cut).copied()) {
                 cut -= 1;
             }
-            for start in cut.saturating_sub(self.longest)..cut {
+            let end = cut;
+            let straddler = (end.saturating_sub(self.longest)..end).find(|&start| {
                 let Some(p) = self.buf.get(start..start + PREFIX) else {
-                    continue;
+                    return false;
                 };
                 let Ok(p) = <[u8; PREFIX]>::try_from(p) else {
-                    continue;
+                    return false;
                 };
-                let straddles = self.secrets.get(&p).is_some_and(|candidates| {
+                self.secrets.get(&p).is_some_and(|candidates| {
                     candidates
                         .iter()
-                        .any(|c| start + c.len() > cut && self.buf[start..].starts_with(c))
-                });
-                if straddles {
-                    cut = start;
-                    continue 'again;
-                }
+                        .any(|c| start + c.len() > end && self.buf[start..].starts_with(c))
+                })
+            });
+            if let Some(start) = straddler {
+                cut = start;
+                continue 'again;
             }
             return (cut > 0).then_some(cut);
         }

@@ -127,7 +127,7 @@ type Key = (PathBuf, String, usize);
 
 fn keyed(scenarios: &[ScenarioRecord]) -> Vec<(Key, &ScenarioRecord)> {
     let mut sorted: Vec<&ScenarioRecord> = scenarios.iter().collect();
-    sorted.sort_by(|a, b| (a.shown_file(), a.line).cmp(&(b.shown_file(), b.line)));
+    sorted.sort_by_key(|s| (s.shown_file(), s.line));
     let mut seen: HashMap<(PathBuf, String), usize> = HashMap::new();
     sorted
         .into_iter()
