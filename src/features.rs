@@ -10,9 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 use include_dir::{Dir, include_dir};
+
+mod outline;
 
 /// The project's own features, compiled in for installed binaries.
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/features");
@@ -329,12 +330,11 @@ fn parse_file(path: &Path) -> Result<gherkin::Feature, FeatureError> {
     let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default())
         .map_err(|e| syntax_error(path, &text, &e.to_string()))?;
     feature.path = Some(shown_path(path));
-    feature
-        .expand_examples()
-        .map_err(|e| FeatureError::Invalid {
-            path: path.to_path_buf(),
-            message: format!("cannot expand Scenario Outline examples: {e}"),
-        })
+    // Linear in the rows, where cucumber's own expansion copies every table into every row.
+    outline::expand(feature).map_err(|e| FeatureError::Invalid {
+        path: path.to_path_buf(),
+        message: format!("cannot expand Scenario Outline examples: {e}"),
+    })
 }
 
 /// `path` relative to the working directory when it lies below it: shorter evidence, same meaning.

@@ -120,6 +120,9 @@ pub async fn mutation_matrix(
             name: None,
             concurrency: None,
             reporter: None,
+            shard: None,
+            fail_fast: false,
+            send_nothing: None,
         }
     };
     let healthy = run_once(family, run_with(Vec::new())).await?;

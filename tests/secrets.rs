@@ -30,6 +30,9 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
             name: None,
             concurrency: None,
             reporter: None,
+            shard: None,
+            fail_fast: false,
+            send_nothing: None,
         };
         runner::run(request, stet, record.clone())
             .await

@@ -11,6 +11,7 @@ use crate::family::EmbeddedError;
 use crate::features::FeatureError;
 use crate::report::ReportError;
 use crate::runner::RunError;
+use crate::runner::previous::PreviousRunError;
 use crate::sandbox::UnknownFault;
 use crate::target::TargetError;
 use crate::waiver::WaiverError;
@@ -77,6 +78,12 @@ pub enum CliError {
     Embedded(#[from] EmbeddedError),
     #[error(transparent)]
     Reports(#[from] ReportError),
+    /// `--baseline` or `merge`: an earlier run.json that cannot be read.
+    #[error(transparent)]
+    PreviousRun(#[from] PreviousRunError),
+    /// `merge`: shards that do not make one run.
+    #[error(transparent)]
+    Merge(#[from] super::merge::MergeError),
     #[error("cannot write the sandbox files to `{path}`: {source}")]
     SandboxFiles {
         path: PathBuf,
@@ -127,6 +134,8 @@ impl CliError {
             | CliError::Fault(_)
             | CliError::Embedded(_)
             | CliError::Reports(_)
+            | CliError::PreviousRun(_)
+            | CliError::Merge(_)
             | CliError::SandboxFiles { .. }
             | CliError::Signals(_)
             | CliError::Runtime(_) => EXIT_USAGE,

@@ -7,7 +7,9 @@
 //! [`CliError::exit_code`] is the only place an exit code is chosen; [`main_with`] renders it once.
 //! Nothing below this module prints user-facing errors.
 
+mod dry_run;
 mod error;
+mod merge;
 mod run;
 mod sandbox;
 mod show;
@@ -16,7 +18,10 @@ mod verify;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+
+use crate::runner::Shard;
+use crate::runner::baseline::FailOn;
 
 pub use error::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, EXIT_USAGE};
 
@@ -35,6 +40,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the features against a target (default: every family against its embedded bank).
     Run(RunArgs),
+    /// Combine the run.json of shards (`run --shard K/N`) into the reports of one unsharded run.
+    Merge(MergeArgs),
     /// Serve an embedded reference bank until interrupted, and print a target file for it.
     Sandbox(SandboxArgs),
     /// List every scenario with its catalog ids, and the catalog ids without a scenario.
@@ -103,6 +110,58 @@ pub struct RunArgs {
     /// The signing key's certificate (PEM), put in the signature's x5c header.
     #[arg(long, requires = "sign_key")]
     pub sign_cert: Option<PathBuf>,
+    /// Run only shard K of N: a stable partition by scenario (merge the shards with `obconf merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Compare with an earlier run (its --out folder or run.json): newly failing, newly passing,
+    /// still failing.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    /// What fails the run: any failing scenario, or only those newly failing since --baseline.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "any",
+        value_name = "WHAT",
+        requires_if("new", "baseline")
+    )]
+    pub fail_on: FailOn,
+    /// Stop scheduling scenarios after the first failure; the rest are reported `not run`.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Check the target, features, selection and secrets, print what would run; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Colour on the console: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Quiet: no line per scenario; only the failed scenarios and the counts.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Verbose: also each scenario's catalog ids, file:line and why it did not pass.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shards' --out folders (or their run.json files).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where the merged reports go.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Report files to write besides run.json, as for `run`.
+    #[arg(long, value_delimiter = ',', default_values = crate::report::DEFAULT_KINDS)]
+    pub report: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -132,7 +191,11 @@ pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
 }
 
 fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
-    let cli = Cli::try_parse_from(args).map_err(CliError::Usage)?;
+    let matches = Cli::command()
+        .version(version())
+        .try_get_matches_from(args)
+        .map_err(CliError::Usage)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(CliError::Usage)?;
     crate::tls::install_crypto_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -141,12 +204,25 @@ fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
     runtime.block_on(async move {
         match cli.command {
             Command::Run(args) => run::run(args).await,
+            Command::Merge(args) => merge::merge(&args),
             Command::Sandbox(args) => sandbox::sandbox(args).await,
             Command::List { features } => show::list(features),
             Command::Faults => show::faults(),
             Command::Verify { dir, cert } => verify::verify(&dir, cert.as_deref()),
             Command::SelfTest { features, family } => show::self_test(features, family).await,
         }
+    })
+}
+
+/// `0.1.0 (catalog version 3)`: what `obconf --version` prints after the name.
+fn version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (catalog version {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::catalog::catalog_version()
+        )
     })
 }
 

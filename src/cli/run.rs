@@ -9,12 +9,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::{CliError, RunArgs, say};
+use super::{CliError, ColorChoice, RunArgs, say};
 use crate::bundle::{Contents, Signer};
 use crate::features::default_root;
-use crate::report::console::Console;
+use crate::report::console::{Console, ConsoleOptions, Verbosity};
 use crate::report::{self, LiveReporter, Report};
-use crate::runner::{self, RunRecord, RunRequest};
+use crate::runner::{self, RunRecord, RunRequest, Verdict};
 use crate::steps::{families, family};
 use crate::target::Target;
 
@@ -47,6 +47,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         Some(root) => root,
         None => default_root()?,
     };
+    let baseline = match &args.baseline {
+        Some(path) => Some(runner::previous::read(path)?),
+        None => None,
+    };
 
     let deadline = args
         .deadline
@@ -56,9 +60,14 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         .map_err(CliError::Deadline)?;
     let mut stops =
         crate::runner::interrupt::Stops::install(deadline).map_err(CliError::Signals)?;
-    let console = LiveReporter::new(Console::stdout());
+    let console = LiveReporter::new(Console::stdout().with_options(console_options(&args)));
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
+    let planned = if args.dry_run {
+        targets.clone()
+    } else {
+        Vec::new()
+    };
     for target in targets {
         let Some(fam) = family(&target.family) else {
             continue; // checked in `targets`
@@ -79,6 +88,9 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             name: name.clone(),
             concurrency: args.concurrency,
             reporter: Some(console.clone()),
+            shard: args.shard,
+            fail_fast: args.fail_fast,
+            send_nothing: send_nothing(&args, &records),
         };
         let outcome = tokio::select! {
             r = runner::run(request, fam, record.clone()) => Ok(r),
@@ -106,20 +118,35 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
 
+    if args.dry_run {
+        say(&super::dry_run::plan(
+            &records,
+            args.target.as_deref(),
+            &planned,
+        ));
+        return match stopped {
+            Some(e) => Err(e),
+            None => Ok(()),
+        };
+    }
+    if let (Some(doc), Some(path)) = (&baseline, &args.baseline) {
+        runner::baseline::compare(&mut records, doc, &path.display().to_string());
+    }
     if let Some(waivers) = &waivers {
         let today = chrono::Utc::now().date_naive();
         for warning in crate::waiver::apply(&mut records, waivers, today) {
             eprintln!("warning: {warning}");
         }
     }
-    let shown = console
-        .finish(&records)
-        .map_err(report::ReportError::Console);
     let written = report::write_reports(&reports, &records, &args.out);
     if let Ok(paths) = &written {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         say(&format!("reports: {}\n", shown.join(", ")));
     }
+    // The console's summary comes last: its closing line is the run's count.
+    let shown = console
+        .finish(&records)
+        .map_err(report::ReportError::Console);
     let bundled = match (&bundle, &written) {
         (Some((dir, signer)), Ok(_)) => {
             let contents = Contents {
@@ -155,13 +182,52 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     match (stopped, finishing) {
         (Some(first), then) => Err(first.and(then)),
         (None, Some(e)) => Err(e),
-        (None, None) if records.iter().any(RunRecord::failed) => Err(CliError::ScenariosFailed),
+        (None, None) if runner::baseline::fails(&records, args.fail_on) => {
+            Err(CliError::ScenariosFailed)
+        }
         (None, None) => Ok(()),
     }
 }
 
+/// What `-q`, `-v` and `--color` ask of the console, and whether standard output is a terminal
+/// (the progress line, and colour under `--color auto` unless `NO_COLOR` is set).
+fn console_options(args: &RunArgs) -> ConsoleOptions {
+    use std::io::IsTerminal as _;
+    let terminal = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    ConsoleOptions {
+        verbosity: if args.quiet {
+            Verbosity::Quiet
+        } else if args.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        },
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        },
+        progress: terminal && !args.dry_run,
+    }
+}
+
+/// Why the next target sends nothing: `--dry-run`, or `--fail-fast` after an earlier target's
+/// failure (its scenarios are then `not run`).
+fn send_nothing(args: &RunArgs, done: &[RunRecord]) -> Option<String> {
+    if args.dry_run {
+        return Some(super::dry_run::REASON.to_string());
+    }
+    let failed = done.iter().any(|r| {
+        r.scenarios
+            .iter()
+            .any(|s| matches!(s.verdict, Verdict::Failed | Verdict::Error))
+    });
+    (args.fail_fast && failed).then(|| runner::FAIL_FAST_REASON.to_string())
+}
+
 /// The report files `--report` names, or a usage error naming the known kinds.
-fn reports(kinds: &[String]) -> Result<Vec<Box<dyn Report>>, CliError> {
+pub(super) fn reports(kinds: &[String]) -> Result<Vec<Box<dyn Report>>, CliError> {
     let mut chosen: Vec<Box<dyn Report>> = Vec::new();
     for kind in kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
         let report = report::by_kind(kind).ok_or_else(|| CliError::UnknownReport {

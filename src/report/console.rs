@@ -22,11 +22,53 @@ pub struct Console {
     out: Box<dyn Write + Send>,
     /// The first error writing a progress line; returned by [`Reporter::finish`].
     failed: Option<std::io::Error>,
+    options: ConsoleOptions,
+    /// Finished scenarios by verdict, and when the first run began: the progress line's figures.
+    counts: BTreeMap<Verdict, usize>,
+    began: std::time::Instant,
+}
+
+/// How much the console says (`-q`, `-v`), in colour or not (`--color`), and whether it keeps a
+/// progress line (only on a terminal: CI logs get nothing extra).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConsoleOptions {
+    pub verbosity: Verbosity,
+    pub color: bool,
+    pub progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Verbosity {
+    /// No line per scenario; the closing summary only.
+    Quiet,
+    /// A line per scenario, the full summary, the closing summary.
+    #[default]
+    Normal,
+    /// Also each scenario's catalog ids, file:line and why it did not pass.
+    Verbose,
 }
 
 impl Console {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
-        Self { out, failed: None }
+        Self {
+            out,
+            failed: None,
+            options: ConsoleOptions::default(),
+            counts: BTreeMap::new(),
+            began: std::time::Instant::now(),
+        }
+    }
+
+    /// The same console, saying as much as `options` asks.
+    pub fn with_options(mut self, options: ConsoleOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The progress line, cleared and redrawn under the scenario lines.
+    fn progress(&self) -> String {
+        let counts: Vec<(Verdict, usize)> = self.counts.iter().map(|(v, n)| (*v, *n)).collect();
+        super::summary::progress(&counts, self.began.elapsed())
     }
 
     /// The console of `obconf run`: standard output, where a reader that went away (`obconf run |
@@ -38,10 +80,35 @@ impl Console {
 
 impl Reporter for Console {
     fn scenario_finished(&mut self, _family: &str, scenario: &ScenarioRecord) {
-        let line = crate::redact::printable(&progress_line(scenario));
+        *self.counts.entry(scenario.verdict).or_default() += 1;
+        let opts = self.options;
+        let mut text = String::new();
+        if opts.progress {
+            text.push_str(CLEAR_LINE);
+        }
+        if opts.verbosity != Verbosity::Quiet {
+            let line = crate::redact::printable(&progress_line(scenario));
+            text.push_str(&colour_mark(&line, scenario.verdict, opts.color));
+        }
+        if opts.verbosity == Verbosity::Verbose {
+            let detail = format!(
+                "         [{}] {}:{}{}\n",
+                scenario.ids(),
+                scenario.shown_file().display(),
+                scenario.line,
+                scenario
+                    .reason()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            );
+            text.push_str(&crate::redact::printable(&crate::redact::redact(&detail)));
+        }
+        if opts.progress {
+            text.push_str(&self.progress());
+        }
         if let Err(e) = self
             .out
-            .write_all(line.as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| self.out.flush())
         {
             self.failed.get_or_insert(e);
@@ -52,7 +119,14 @@ impl Reporter for Console {
         if let Some(e) = self.failed.take() {
             return Err(e.into());
         }
-        self.out.write_all(summary(runs).as_bytes())?;
+        if self.options.progress {
+            self.out.write_all(CLEAR_LINE.as_bytes())?;
+        }
+        if self.options.verbosity != Verbosity::Quiet {
+            self.out.write_all(summary(runs).as_bytes())?;
+        }
+        let closing = super::summary::closing(runs, self.options.color);
+        self.out.write_all(closing.as_bytes())?;
         self.out.flush()?;
         Ok(())
     }
@@ -73,6 +147,21 @@ pub fn progress_line(s: &ScenarioRecord) -> String {
         s.name,
         s.duration.as_millis()
     ))
+}
+
+/// Carriage return and erase line: the progress line is redrawn in place on a terminal.
+const CLEAR_LINE: &str = "\r\x1b[2K";
+
+/// `line` with its verdict mark (`ok`, `FAIL`, …) in the verdict's colour when `color` is on.
+fn colour_mark(line: &str, verdict: Verdict, color: bool) -> String {
+    if !color {
+        return line.to_string();
+    }
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    let (mark, rest) = trimmed.split_at(trimmed.find(' ').unwrap_or(0));
+    let paint = super::summary::verdict_paint(verdict);
+    format!("{indent}{}{rest}", super::summary::paint(mark, paint, true))
 }
 
 /// Standard output with a closed pipe taken as "nobody reads any more" rather than an error.

@@ -43,8 +43,11 @@ impl Report for CucumberJson {
         "cucumber.json"
     }
 
+    /// Streamed: each scenario's element is built, written and dropped in turn, so that the
+    /// document is never held whole as a JSON tree (at thousands of scenarios that tree was most
+    /// of a run's memory).
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
-        serde_json::to_writer_pretty(&mut *out, &document(runs))?;
+        serde_json::to_writer_pretty(&mut *out, &Features(lazy_features(runs)))?;
         writeln!(out)?;
         Ok(())
     }
@@ -52,28 +55,84 @@ impl Report for CucumberJson {
 
 /// The Cucumber JSON document for `records`: one feature per run and feature file.
 pub fn document(records: &[RunRecord]) -> Value {
+    serde_json::to_value(Features(lazy_features(records))).unwrap_or(Value::Null)
+}
+
+/// A feature whose elements are built only while it is written.
+struct LazyFeature<'a> {
+    /// The feature's members, `elements` empty.
+    head: Value,
+    record: &'a RunRecord,
+    scenarios: Vec<&'a ScenarioRecord>,
+}
+
+struct Features<'a>(Vec<LazyFeature<'a>>);
+
+struct Elements<'a, 'b>(&'b LazyFeature<'a>);
+
+impl serde::Serialize for Features<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(&self.0)
+    }
+}
+
+impl serde::Serialize for LazyFeature<'_> {
+    /// The head's members in its (sorted) order, `elements` produced one by one.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let Value::Object(members) = &self.head else {
+            return self.head.serialize(s);
+        };
+        let mut map = s.serialize_map(Some(members.len()))?;
+        for (k, v) in members {
+            if k == "elements" {
+                map.serialize_entry(k, &Elements(self))?;
+            } else {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for Elements<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = s.serialize_seq(Some(self.0.scenarios.len()))?;
+        for scenario in &self.0.scenarios {
+            seq.serialize_element(&element(self.0.record, scenario))?;
+        }
+        seq.end()
+    }
+}
+
+fn lazy_features(records: &[RunRecord]) -> Vec<LazyFeature<'_>> {
     let mut features = Vec::new();
     for record in records {
-        let mut files: BTreeMap<PathBuf, (String, Vec<Value>)> = BTreeMap::new();
+        let mut files: BTreeMap<PathBuf, (String, Vec<&ScenarioRecord>)> = BTreeMap::new();
         for s in &record.scenarios {
             files
                 .entry(s.shown_file())
                 .or_insert_with(|| (s.feature.clone(), Vec::new()))
                 .1
-                .push(element(record, s));
+                .push(s);
         }
         let mut waivers: Vec<String> = record.waivers.iter().map(|o| o.line()).collect();
-        for (file, (name, elements)) in files {
-            let mut f = feature(record, &file, &name, elements);
+        for (file, (name, scenarios)) in files {
+            let mut f = feature(record, &file, &name, Vec::new());
             if !waivers.is_empty() {
                 let lines = std::mem::take(&mut waivers).join("\n");
                 let description = f["description"].as_str().unwrap_or_default().to_string();
                 f["description"] = json!(format!("{description}\nwaivers:\n{lines}"));
             }
-            features.push(f);
+            features.push(LazyFeature {
+                head: f,
+                record,
+                scenarios,
+            });
         }
     }
-    Value::Array(features)
+    features
 }
 
 fn feature(record: &RunRecord, file: &std::path::Path, name: &str, elements: Vec<Value>) -> Value {

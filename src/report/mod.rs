@@ -16,6 +16,8 @@ pub mod cucumber_json;
 pub mod html;
 pub mod junit;
 pub mod run_json;
+pub mod stream;
+pub mod summary;
 
 use std::fmt;
 use std::io::Write;
@@ -65,6 +67,11 @@ pub trait Report: Send + Sync {
     /// script pinned by a hash) keeps them out of it.
     fn redact_rendered(&self, text: &str) -> String {
         crate::redact::redact(text)
+    }
+    /// Whether [`Report::redact_rendered`] may see the text in chunks (see [`stream`]); a report
+    /// that keeps parts of itself out of redaction needs the whole text.
+    fn streams(&self) -> bool {
+        true
     }
 }
 
@@ -156,13 +163,17 @@ pub fn write_reports(
     let extra = (!reports.iter().any(|r| r.kind() == always.kind())).then_some(&always);
     let mut paths = Vec::new();
     for report in reports.iter().chain(extra) {
-        let text =
-            render_to_string(report.as_ref(), runs).map_err(|source| ReportError::Render {
+        // Streamed to the file, redacted on the way: no report is held whole in memory.
+        let path = dir.join(report.file_name());
+        let file = std::fs::File::create(&path).map_err(write_err(&path))?;
+        let mut out = stream::Redacting::new(std::io::BufWriter::new(file), report.as_ref());
+        report
+            .render(runs, &mut out)
+            .map_err(|source| ReportError::Render {
                 file: report.file_name(),
                 source,
             })?;
-        let path = dir.join(report.file_name());
-        std::fs::write(&path, text).map_err(write_err(&path))?;
+        out.finish().map_err(write_err(&path))?;
         paths.push(path);
     }
     Ok(paths)

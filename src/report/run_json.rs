@@ -21,9 +21,26 @@ impl Report for RunJson {
         "run.json"
     }
 
+    /// Streamed from the records as they are: the document borrows them, never copies them.
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
-        serde_json::to_writer_pretty(&mut *out, &RunDocument::new(runs.to_vec()))?;
+        let doc = RunDocument::new(Vec::new());
+        let view = DocumentView {
+            format: &doc.format,
+            obconf_version: &doc.obconf_version,
+            catalog_version: doc.catalog_version,
+            runs,
+        };
+        serde_json::to_writer_pretty(&mut *out, &view)?;
         writeln!(out)?;
         Ok(())
     }
+}
+
+/// [`RunDocument`] borrowing its runs: the same fields in the same order, so the same JSON.
+#[derive(serde::Serialize)]
+struct DocumentView<'a> {
+    format: &'a str,
+    obconf_version: &'a str,
+    catalog_version: u32,
+    runs: &'a [RunRecord],
 }

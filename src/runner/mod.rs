@@ -5,11 +5,14 @@
 //! [`RunRecord`]. It never prints reports: that is `report`'s job. Runs in one process are
 //! serialised, because cucumber builds Worlds from the one published context.
 
+pub mod baseline;
 mod collector;
 mod guard;
 pub mod interrupt;
 mod preflight;
+pub mod previous;
 pub mod record;
+pub mod shard;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,7 @@ pub use record::{
     RunDocument, RunRecord, ScenarioRecord, StepRecord, StepStatus, Verdict, WaiverOutcome,
     WaiverRecord, WaiverState,
 };
+pub use shard::Shard;
 
 use crate::catalog::Coverage;
 use crate::family::{EmbeddedBank, EmbeddedError, Family};
@@ -51,7 +55,18 @@ pub struct RunRequest {
     pub concurrency: Option<usize>,
     /// Hears of each scenario as it finishes (the console's progress line).
     pub reporter: Option<crate::report::LiveReporter>,
+    /// Only this shard's scenarios (`--shard K/N`).
+    pub shard: Option<Shard>,
+    /// Stop scheduling scenarios after the first failure (`--fail-fast`); the rest stay `not run`.
+    pub fail_fast: bool,
+    /// When set, nothing is sent: the target is prepared and the selection resolved, and every
+    /// selected scenario is `not run` with this reason (`--dry-run`, or a family after
+    /// `--fail-fast` stopped the invocation).
+    pub send_nothing: Option<String>,
 }
+
+/// Why a scenario `--fail-fast` kept from running is `not run`.
+pub const FAIL_FAST_REASON: &str = "not run: --fail-fast stopped the run after the first failure";
 
 /// Why a run could not start. Scenario failures are not errors: they are in the record.
 #[derive(Debug, thiserror::Error)]
@@ -128,9 +143,17 @@ pub async fn run(
         })?),
         None => None,
     };
+    let root = &request.features_root;
     let selected = |s: &ScenarioInfo| {
         tag_filter.as_ref().is_none_or(|t| t.eval(s.tags.iter()))
             && request.name.as_ref().is_none_or(|re| re.is_match(&s.name))
+            && request.shard.is_none_or(|shard| {
+                shard.holds(
+                    &crate::features::relative_file(root, &s.path),
+                    s.line,
+                    &s.name,
+                )
+            })
     };
     let mut skipped = Vec::new();
     features.retain(|s| {
@@ -158,6 +181,17 @@ pub async fn run(
     }
 
     let wire = family.prepare(&target)?;
+    if let Some(reason) = &request.send_nothing {
+        if let Ok(mut r) = record.lock() {
+            let planned = features.scenarios();
+            let planned = planned
+                .iter()
+                .map(|s| unrun_record(s, root, Verdict::NotRun, Some(reason.clone())));
+            r.scenarios.extend(planned);
+            r.finish();
+        }
+        return Ok(());
+    }
     let target = Arc::new(target);
     let mut ctx = RunContext::new(target.clone(), family, wire)?;
     ctx.bank_clock = bank_clock;
@@ -203,7 +237,13 @@ pub async fn run(
     let stash = ExchangeStash::default();
     let hook_stash = stash.clone();
     let quiet = QuietPanics::install();
-    ObWorld::cucumber::<PathBuf>()
+    let cucumber = ObWorld::cucumber::<PathBuf>();
+    let cucumber = if request.fail_fast {
+        cucumber.fail_fast()
+    } else {
+        cucumber
+    };
+    cucumber
         .steps(guard::guarded_steps(about.name, &names))
         .with_parser(Preparsed)
         .with_writer(
@@ -223,6 +263,17 @@ pub async fn run(
     drop(bank);
 
     if let Ok(mut r) = record.lock() {
+        if request.fail_fast
+            && r.scenarios
+                .iter()
+                .any(|s| matches!(s.verdict, Verdict::Failed | Verdict::Error))
+        {
+            for s in r.scenarios.iter_mut() {
+                if s.verdict == Verdict::NotRun && s.skip_reason.is_none() {
+                    s.skip_reason = Some(FAIL_FAST_REASON.to_string());
+                }
+            }
+        }
         r.finish();
     }
     Ok(())

@@ -224,6 +224,9 @@ pub struct RunRecord {
     /// What each waiver of `--waivers` did in this run (empty without `--waivers`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<WaiverOutcome>,
+    /// What changed since `--baseline` (absent without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::baseline::BaselineComparison>,
 }
 
 impl RunRecord {
@@ -243,6 +246,7 @@ impl RunRecord {
             coverage: None,
             scenarios: Vec::new(),
             waivers: Vec::new(),
+            baseline: None,
         }
     }
 

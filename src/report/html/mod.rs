@@ -14,6 +14,7 @@
 //! Written with `std::fmt::Write`: [`page`] assembles the sections of `meta`, `summary`, `matrix`
 //! and `scenarios`.
 
+mod baseline;
 mod escape;
 mod matrix;
 mod meta;
@@ -51,6 +52,11 @@ impl Report for Html {
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
         out.write_all(page(runs).as_bytes())?;
         Ok(())
+    }
+
+    /// The page's own style and script must be seen whole by [`Html::redact_rendered`].
+    fn streams(&self) -> bool {
+        false
     }
 
     /// Redacts the page but its own style and script: a registered secret that happens to be a
@@ -117,6 +123,7 @@ fn write_page(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
     writeln!(out, "</header>")?;
     meta::section(out, runs)?;
     summary::section(out, runs)?;
+    baseline::section(out, runs)?;
     matrix::section(out, runs)?;
     scenarios::section(out, runs)?;
     writeln!(out, "<script>{SCRIPT}</script>")?;
