@@ -99,6 +99,9 @@ impl RunContext {
     }
 }
 
+/// How the message of a [`Failure::could_not_check`] starts.
+pub const COULD_NOT_CHECK: &str = "could not check: ";
+
 /// A step's failure: what the document expects against what the bank did. The reporter adds the
 /// catalog id and the evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +117,20 @@ impl Failure {
         Self(format!(
             "this step belongs to the {family} family; this scenario runs against a {running} target (hint: use {running}'s own steps, or move the scenario to features/{family}/)"
         ))
+    }
+
+    /// The step cannot give a verdict on the bank: the target lacks a setting the check needs, or
+    /// its data cannot exercise the rule. `reason` says which, with the hint to fix it when there
+    /// is one. The scenario ends `could not check` (never a pass): the one mechanism every family
+    /// uses, recognised by the collector from the message's [`COULD_NOT_CHECK`] prefix (cucumber
+    /// hands a failed step over as its text only).
+    pub fn could_not_check(reason: impl fmt::Display) -> Self {
+        Self(format!("{COULD_NOT_CHECK}{reason}"))
+    }
+
+    /// Whether a failed step's message came from [`Failure::could_not_check`].
+    pub fn is_could_not_check(message: &str) -> bool {
+        message.starts_with(COULD_NOT_CHECK)
     }
 
     /// `expected: …` / `  actual: …`.
