@@ -223,6 +223,7 @@ impl TargetFile {
             api_prefix: self.api_prefix.map(|p| p.trim_end_matches('/').to_string()),
             embedded: self.embedded,
             faults: self.faults,
+            variant: None,
             capabilities: self.capabilities,
             personas,
             oauth: self.oauth,

@@ -33,6 +33,10 @@ pub struct Target {
     pub embedded: bool,
     /// Faults to switch on in the embedded bank (embedded targets only).
     pub faults: Vec<String>,
+    /// The seed of a healthy variant of the embedded bank (embedded targets only): its data,
+    /// ids, page sizes, optional fields, orders and documented readings drawn from the seed
+    /// within what the document allows. `None` is the canonical bank.
+    pub variant: Option<u64>,
     /// Capabilities declared by the file; `None` lets an embedded bank declare its own.
     pub capabilities: Option<BTreeSet<String>>,
     pub personas: BTreeMap<String, Persona>,
@@ -140,6 +144,7 @@ impl Target {
             api_prefix: None,
             embedded: true,
             faults: Vec::new(),
+            variant: None,
             capabilities: None,
             personas: BTreeMap::new(),
             oauth: None,
