@@ -59,6 +59,13 @@ pub enum Command {
         /// Only this family.
         #[arg(long)]
         family: Option<String>,
+        /// Run the matrix inside N healthy variants of each bank instead of the canonical one:
+        /// every variant must pass, and every fault must still be caught in every variant.
+        #[arg(long, value_name = "N")]
+        variants: Option<u32>,
+        /// The first variant's seed (the others follow: S+1, S+2, …); random when not given.
+        #[arg(long, value_name = "S", requires = "variants")]
+        seed: Option<u64>,
     },
 }
 
@@ -139,7 +146,12 @@ fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
             Command::List { features } => show::list(features),
             Command::Faults => show::faults(),
             Command::Verify { dir, cert } => verify::verify(&dir, cert.as_deref()),
-            Command::SelfTest { features, family } => show::self_test(features, family).await,
+            Command::SelfTest {
+                features,
+                family,
+                variants,
+                seed,
+            } => show::self_test(features, family, variants, seed).await,
         }
     })
 }
