@@ -51,7 +51,8 @@ impl Family for Finqware {
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
         Box::pin(async move {
             let clock = Clock::system();
-            let bank = FinqwareBank::new(faults, clock.clone());
+            let variant = kit::Variant::of(base.variant);
+            let bank = FinqwareBank::new_variant(faults, clock.clone(), variant);
             let router = bank.router();
             let tls = kit::Tls::TestPki;
             let mut started = kit::start(bank, router, clock, base, listen, tls).await?;

@@ -64,7 +64,8 @@ impl Family for SaltEdge {
         Box::pin(async move {
             let clock = Clock::system();
             let (bank, apps) =
-                SaltEdgeBank::new(faults, clock.clone()).map_err(|e| EmbeddedError::Family {
+                SaltEdgeBank::new_variant(faults, clock.clone(), kit::Variant::of(base.variant))
+                    .map_err(|e| EmbeddedError::Family {
                     family: "saltedge",
                     reason: e.to_string(),
                 })?;

@@ -245,6 +245,22 @@ impl StetBank {
             .map(|a| a.iban.clone())
     }
 
+    /// The booking dates of `persona`'s account `role`, newest first: what a test reads to know
+    /// which days a variant's history covers.
+    pub fn booking_dates(&self, persona: &str, role: &str) -> Vec<chrono::NaiveDate> {
+        let Some(persona) = data::persona(persona) else {
+            return Vec::new();
+        };
+        let mut dates: Vec<chrono::NaiveDate> = self
+            .ledger
+            .of_persona(persona)
+            .filter(|a| a.data.role == role)
+            .flat_map(|a| a.transactions.iter().map(|t| t.booking_date))
+            .collect();
+        dates.sort_by(|a, b| b.cmp(a));
+        dates
+    }
+
     /// An access token of scope aisp that this bank issued to `persona` and that has already expired.
     pub fn issue_expired_token(&self, persona: &str) -> Option<String> {
         data::persona(persona).map(|p| self.expired_token(p))
