@@ -47,6 +47,14 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         None => default_root()?,
     };
 
+    let chosen: Vec<_> = targets.iter().filter_map(|t| family(&t.family)).collect();
+    runner::selection::check(
+        &features_root,
+        &chosen,
+        args.tags.as_deref(),
+        name.as_ref(),
+    )?;
+
     let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
@@ -176,12 +184,14 @@ fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
     };
     let env = |k: &str| std::env::var(k).ok();
     let target = Target::load(path, &env)?;
-    if family(&target.family).is_none() {
+    let Some(fam) = family(&target.family) else {
         return Err(CliError::UnknownFamily {
             origin: Some(path.clone()),
             family: target.family,
             known: families().iter().map(|f| f.about().name).collect(),
         });
-    }
+    };
+    // Before anything runs: a capability the file may not declare keeps the previous reports.
+    target.check_capabilities(fam.about().capabilities)?;
     Ok(vec![target])
 }

@@ -8,6 +8,7 @@
 mod collector;
 mod guard;
 pub mod record;
+pub mod selection;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,15 @@ pub enum RunError {
     Http(#[from] HttpSetupError),
     #[error(transparent)]
     Target(#[from] crate::target::TargetError),
+    #[error(
+        "{selection} matches no scenario; nothing ran and the previous reports are kept (hint: `obconf list` shows every scenario with its tags and catalog ids)"
+    )]
+    NothingSelected { selection: String },
+    #[error(
+        "no step definition matches these steps; nothing ran and the previous reports are kept:{} (hint: `obconf list` and the steps/ modules show the defined steps; check the words)",
+        selection::render_undefined(.0)
+    )]
+    UndefinedSteps(Vec<selection::UndefinedStep>),
 }
 
 static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -241,7 +241,9 @@ impl Target {
                         "capabilities: `{declared}` is not a capability of the {} family",
                         self.family
                     ),
-                    hint: if known.is_empty() {
+                    hint: if declared == crate::features::SANDBOX_CLOCK {
+                        "sandbox.clock is never declared by a file: the engine gives it to an embedded bank whose clock scenarios may move; against an outside bank, give already-expired credentials in the target file (see the family's example) and remove the line".to_string()
+                    } else if known.is_empty() {
                         format!(
                             "the {} family has no optional capabilities: remove the line",
                             self.family
