@@ -145,9 +145,19 @@ impl fmt::Display for Failure {
     }
 }
 
+/// A token the target gives no way to get (no persona, no token, no token endpoint, a token
+/// command that fails) says nothing of the bank: the check could not be made. A login the bank
+/// refuses, or a token request it refuses, is the bank's.
 impl From<crate::auth::AuthError> for Failure {
     fn from(e: crate::auth::AuthError) -> Self {
-        Self(e.to_string())
+        use crate::auth::AuthError as E;
+        match e {
+            E::UnknownPersona { .. }
+            | E::NoToken { .. }
+            | E::NoTokenEndpoint { .. }
+            | E::Command { .. } => Self::could_not_check(e),
+            E::Authorize { .. } | E::Refused { .. } => Self(e.to_string()),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod data;
 
 mod apps;
 mod beneficiaries;
+mod expired;
 mod faults;
 mod gate;
 mod providers;
