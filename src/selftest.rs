@@ -105,7 +105,10 @@ impl Matrix {
             }
         }
         if self.partial {
-            let _ = writeln!(out, "  (some faults only: blind scenarios are not looked for)");
+            let _ = writeln!(
+                out,
+                "  (some faults only: blind scenarios are not looked for)"
+            );
         } else if self.blind.is_empty() {
             let _ = writeln!(out, "  every scenario is broken by at least one fault");
         } else {

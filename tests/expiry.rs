@@ -15,7 +15,14 @@ use obconf::runner::{RunDocument, Verdict};
 fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_file() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut sandbox = obconf()
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--family", "saltedge", "--out"])
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--family",
+            "saltedge",
+            "--out",
+        ])
         .arg(dir.path().join("sb"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -46,10 +53,9 @@ fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_fi
     let _ = sandbox.kill();
     let _ = sandbox.wait();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let doc: RunDocument = serde_json::from_str(
-        &std::fs::read_to_string(reports.join("run.json")).expect("run.json"),
-    )
-    .expect("a run document");
+    let doc: RunDocument =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("run.json")).expect("run.json"))
+            .expect("a run document");
     let scenarios = &doc.runs[0].scenarios;
     let passed: Vec<&str> = scenarios
         .iter()
@@ -66,7 +72,14 @@ fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_fi
 fn without_the_expired_settings_the_expiry_checks_could_not_check() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut sandbox = obconf()
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--family", "saltedge", "--out"])
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--family",
+            "saltedge",
+            "--out",
+        ])
         .arg(dir.path().join("sb"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -116,10 +129,9 @@ fn without_the_expired_settings_the_expiry_checks_could_not_check() {
     let junit = std::fs::read_to_string(reports.join("junit.xml")).expect("junit.xml");
     assert!(junit.contains("type=\"could-not-check\""), "{junit}");
     assert!(junit.contains("settings.expired.access_token"), "{junit}");
-    let doc: RunDocument = serde_json::from_str(
-        &std::fs::read_to_string(reports.join("run.json")).expect("run.json"),
-    )
-    .expect("a run document");
+    let doc: RunDocument =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("run.json")).expect("run.json"))
+            .expect("a run document");
     let cnc = doc.runs[0]
         .scenarios
         .iter()

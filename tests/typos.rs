@@ -87,6 +87,10 @@ fn a_target_file_declaring_sandbox_clock_is_exit_2_with_a_hint() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("bank.yaml:4"), "{}", text(&o));
-    assert!(text(&o).contains("already-expired credentials"), "{}", text(&o));
+    assert!(
+        text(&o).contains("already-expired credentials"),
+        "{}",
+        text(&o)
+    );
     kept(&out);
 }

@@ -31,11 +31,10 @@ async fn healthy_variants_pass_and_every_fault_is_caught_inside_one() {
     let root = features();
     for family in obconf::steps::families() {
         for (i, seed) in seeds().into_iter().enumerate() {
-            let matrix = obconf::selftest::mutation_matrix_in(family, &root, Some(seed), &|k| {
-                k % 3 == i
-            })
-            .await
-            .expect("the matrix runs");
+            let matrix =
+                obconf::selftest::mutation_matrix_in(family, &root, Some(seed), &|k| k % 3 == i)
+                    .await
+                    .expect("the matrix runs");
             assert_eq!(matrix.variant, Some(seed));
             assert!(
                 matrix.healthy.count(Verdict::Passed) > 10,
@@ -61,8 +60,8 @@ async fn run_family(family: &str, target: obconf::target::Target, name: &str) ->
     runner::run(request, family, record.clone())
         .await
         .expect("the run starts");
-    let r = record.lock().expect("the record").clone();
-    r
+    let taken = record.lock().expect("the record");
+    taken.clone()
 }
 
 /// A STET variant whose current account of GEORGES has no transaction booked 10 days ago (where
@@ -105,7 +104,11 @@ async fn a_bank_that_includes_the_date_to_day_fails_whatever_its_dates() {
 
     target.faults.clear();
     let healthy = run_family("stet", target, "STET-AIS-TRX-06").await;
-    assert_eq!(healthy.scenarios[0].verdict, Verdict::Passed, "variant {seed}");
+    assert_eq!(
+        healthy.scenarios[0].verdict,
+        Verdict::Passed,
+        "variant {seed}"
+    );
 }
 
 /// STET-OAUTH-04 pointed at a closed port: no response and no TLS alert is no refusal.

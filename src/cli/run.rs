@@ -48,12 +48,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     };
 
     let chosen: Vec<_> = targets.iter().filter_map(|t| family(&t.family)).collect();
-    runner::selection::check(
-        &features_root,
-        &chosen,
-        args.tags.as_deref(),
-        name.as_ref(),
-    )?;
+    runner::selection::check(&features_root, &chosen, args.tags.as_deref(), name.as_ref())?;
 
     let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();

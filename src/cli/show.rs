@@ -82,8 +82,13 @@ pub async fn self_test(
         None => vec![None],
         Some(n) => {
             let first = seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
-            println!("variants: {n}, seeds {first}..{}", first.saturating_add(u64::from(n)));
-            (0..u64::from(n)).map(|i| Some(first.wrapping_add(i))).collect()
+            println!(
+                "variants: {n}, seeds {first}..{}",
+                first.saturating_add(u64::from(n))
+            );
+            (0..u64::from(n))
+                .map(|i| Some(first.wrapping_add(i)))
+                .collect()
         }
     };
     let mut sound = true;

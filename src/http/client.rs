@@ -4,9 +4,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 
-use super::transport::TransportFailure;
 use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
 use super::request::{Body, FilePart, RequestSpec};
+use super::transport::TransportFailure;
 use crate::target::Target;
 
 /// The most of a response body obconf reads; a larger one is a transport failure.
@@ -210,10 +210,7 @@ impl HttpClient {
             }
         }
         let outcome = async {
-            let mut response = builder
-                .send()
-                .await
-                .map_err(|e| TransportFailure::of(&e))?;
+            let mut response = builder.send().await.map_err(|e| TransportFailure::of(&e))?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()

@@ -226,7 +226,8 @@ async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
         .exchange
         .as_ref()
         .ok_or_else(|| Failure::new("no request was sent before this check"))?;
-    let expected = || format!("a TLS alert from the bank refusing the handshake, or HTTP {a} or {b}");
+    let expected =
+        || format!("a TLS alert from the bank refusing the handshake, or HTTP {a} or {b}");
     match (e.status(), &e.tls_alert) {
         (None, Some(_)) => Ok(()),
         (None, None) => Err(Failure::expected(

@@ -67,9 +67,9 @@ impl Family for SaltEdge {
             let (bank, apps) =
                 SaltEdgeBank::new_variant(faults, clock.clone(), kit::Variant::of(base.variant))
                     .map_err(|e| EmbeddedError::Family {
-                    family: "saltedge",
-                    reason: e.to_string(),
-                })?;
+                        family: "saltedge",
+                        reason: e.to_string(),
+                    })?;
             let router = bank.router();
             let tls = kit::Tls::TestPki;
             let mut started = kit::start(bank, router, clock, base, listen, tls).await?;

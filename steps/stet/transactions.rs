@@ -68,9 +68,10 @@ async fn history_between(w: &mut ObWorld, from: u64, to: u64) -> StepResult {
 /// The distinct booking days of the kept unfiltered history within the document's 62 days,
 /// oldest first: the boundaries a date filter can be checked on, whatever the bank's data.
 fn kept_days(w: &ObWorld) -> Result<Vec<NaiveDate>, Failure> {
-    let History(kept) = w.state::<History>().cloned().ok_or_else(|| {
-        Failure::new("no unfiltered history was kept earlier in this scenario")
-    })?;
+    let History(kept) = w
+        .state::<History>()
+        .cloned()
+        .ok_or_else(|| Failure::new("no unfiltered history was kept earlier in this scenario"))?;
     let floor = days_ago(w, HISTORY_DAYS);
     let mut days = Vec::new();
     for t in &kept {
@@ -94,7 +95,9 @@ fn too_few_days(days: &[NaiveDate]) -> Failure {
 
 /// dateFrom is the booking day of a kept transaction that is not the oldest, so that the day
 /// itself (inclusive) and the days before it (excluded) are both visible on any bank's data.
-#[when("the TPP requests the transactions of that account with dateFrom on the booking day of a kept transaction")]
+#[when(
+    "the TPP requests the transactions of that account with dateFrom on the booking day of a kept transaction"
+)]
 async fn history_from_kept(w: &mut ObWorld) -> StepResult {
     let days = kept_days(w)?;
     if days.len() < 2 {
@@ -107,7 +110,9 @@ async fn history_from_kept(w: &mut ObWorld) -> StepResult {
 
 /// dateTo is the newest booking day that has an older one, so that a bank that wrongly includes
 /// the dateTo day shows it, and at least one transaction remains before it.
-#[when("the TPP requests the transactions of that account with dateTo on the booking day of a kept transaction")]
+#[when(
+    "the TPP requests the transactions of that account with dateTo on the booking day of a kept transaction"
+)]
 async fn history_to_kept(w: &mut ObWorld) -> StepResult {
     let days = kept_days(w)?;
     if days.len() < 2 {
@@ -120,7 +125,9 @@ async fn history_to_kept(w: &mut ObWorld) -> StepResult {
 
 /// dateFrom and dateTo are booking days of two kept transactions (an older day before dateFrom
 /// when the history has one), so both ends of [dateFrom, dateTo) are visible.
-#[when("the TPP requests the transactions of that account with dateFrom and dateTo on the booking days of two kept transactions")]
+#[when(
+    "the TPP requests the transactions of that account with dateFrom and dateTo on the booking days of two kept transactions"
+)]
 async fn history_between_kept(w: &mut ObWorld) -> StepResult {
     let days = kept_days(w)?;
     if days.len() < 2 {
@@ -130,7 +137,11 @@ async fn history_between_kept(w: &mut ObWorld) -> StepResult {
     let to = days[days.len() - 1];
     w.vars.insert("dateFrom".into(), from.to_string());
     w.vars.insert("dateTo".into(), to.to_string());
-    request_history(w, &[("dateFrom", stet_date(from)), ("dateTo", stet_date(to))]).await
+    request_history(
+        w,
+        &[("dateFrom", stet_date(from)), ("dateTo", stet_date(to))],
+    )
+    .await
 }
 
 #[when(

@@ -98,7 +98,13 @@ impl Variant {
 
     /// `len` characters of `alphabet` for `purpose` and `index`: an opaque id a variant gives
     /// instead of the canonical one. `None` for the canonical bank.
-    pub fn opaque(&self, purpose: &str, index: usize, alphabet: &[u8], len: usize) -> Option<String> {
+    pub fn opaque(
+        &self,
+        purpose: &str,
+        index: usize,
+        alphabet: &[u8],
+        len: usize,
+    ) -> Option<String> {
         let mut rng = self.rng(&format!("{purpose}/{index}"))?;
         Some(
             (0..len)
@@ -139,7 +145,9 @@ pub async fn reorder_json_keys(
     let Ok(value) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let salt = bytes.iter().fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(*b));
+    let salt = bytes
+        .iter()
+        .fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(*b));
     let mut rng = StdRng::seed_from_u64(rng.random::<u64>() ^ salt);
     let mut out = String::with_capacity(bytes.len());
     write_shuffled(&value, &mut rng, &mut out);
@@ -185,18 +193,23 @@ mod tests {
     #[test]
     fn the_same_seed_draws_the_same_choices_and_the_canonical_bank_none() {
         let a = Variant::seeded(7);
-        assert_eq!(a.number("n", 0, 1, 1000), Variant::seeded(7).number("n", 0, 1, 1000));
+        assert_eq!(
+            a.number("n", 0, 1, 1000),
+            Variant::seeded(7).number("n", 0, 1, 1000)
+        );
         assert_eq!(Variant::canonical().number("n", 42, 1, 1000), 42);
         assert!(!Variant::canonical().flip("x"));
         assert_eq!(Variant::canonical().opaque("id", 0, ID_ALPHABET, 8), None);
-        let seen: std::collections::BTreeSet<u64> =
-            (0..20).map(|s| Variant::seeded(s).number("n", 0, 1, 1000)).collect();
+        let seen: std::collections::BTreeSet<u64> = (0..20)
+            .map(|s| Variant::seeded(s).number("n", 0, 1, 1000))
+            .collect();
         assert!(seen.len() > 10, "seeds vary: {seen:?}");
     }
 
     #[test]
     fn reordered_json_is_the_same_value() {
-        let v: Value = serde_json::json!({"a": 1, "b": [{"c": "x\"y", "d": null}], "e": {"f": true}});
+        let v: Value =
+            serde_json::json!({"a": 1, "b": [{"c": "x\"y", "d": null}], "e": {"f": true}});
         let mut rng = StdRng::seed_from_u64(3);
         let mut out = String::new();
         write_shuffled(&v, &mut rng, &mut out);

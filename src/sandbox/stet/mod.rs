@@ -44,8 +44,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use crate::sandbox::kit::deferred;
-use crate::sandbox::kit::variant::{self, Variant};
 use crate::sandbox::kit::random;
+use crate::sandbox::kit::variant::{self, Variant};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::auth::TokenStore;
