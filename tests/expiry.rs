@@ -141,3 +141,66 @@ fn without_the_expired_settings_the_expiry_checks_could_not_check() {
     let cucumber = std::fs::read_to_string(reports.join("cucumber.json")).expect("cucumber.json");
     assert!(cucumber.contains("\"pending\""), "{cucumber}");
 }
+
+/// Finqware's nonce expiry against a bank whose clock obconf cannot move, configured with a short
+/// lifetime that the target states: with `--allow-waits` the clock scenarios wait for real (and
+/// are not skipped), pass on a healthy bank and catch a bank whose nonces never expire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finqware_nonce_expiry_waits_for_real_against_a_bank_with_a_short_expiry() {
+    use std::sync::{Arc, Mutex};
+
+    use obconf::runner::{self, RunRecord, RunRequest};
+    use obconf::sandbox::FaultSet;
+
+    let family = obconf::steps::family("finqware").expect("finqware");
+    let outside_bank = |faults: &'static [&'static str]| async move {
+        let mut base = family.embedded_target();
+        base.settings = Some(serde_json::json!({ "nonce_lifetime_seconds": 15 }));
+        let faults = FaultSet::parse(faults, family.about().faults).expect("known faults");
+        let bank = family
+            .start_embedded(base, faults, ([127, 0, 0, 1], 0).into())
+            .await
+            .expect("the bank starts");
+        // Reached like any outside bank: its clock is not the run's to move.
+        let mut target = bank.target.clone();
+        target.embedded = false;
+        target.real_waits = true;
+        (bank, target)
+    };
+    let run = |target| async move {
+        let record = Arc::new(Mutex::new(RunRecord::new("", "finqware")));
+        let request = RunRequest {
+            target,
+            features_root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features"),
+            tags: None,
+            name: Some(regex::Regex::new("FQ-STEP-03").expect("a regex")),
+            concurrency: None,
+            reporter: None,
+        };
+        runner::run(request, family, record.clone())
+            .await
+            .expect("the run starts");
+        let taken = record.lock().expect("the record");
+        taken.clone()
+    };
+
+    let (bank, target) = outside_bank(&[]).await;
+    let healthy = run(target).await;
+    drop(bank);
+    assert_eq!(healthy.scenarios.len(), 2);
+    for s in &healthy.scenarios {
+        assert_eq!(s.verdict, Verdict::Passed, "{}: {:?}", s.name, s.failure);
+    }
+
+    let (bank, target) = outside_bank(&["nonce-never-expires"]).await;
+    let faulty = run(target).await;
+    drop(bank);
+    assert!(
+        faulty
+            .scenarios
+            .iter()
+            .any(|s| s.name.contains("older than") && s.verdict == Verdict::Failed),
+        "{:#?}",
+        faulty.scenarios
+    );
+}

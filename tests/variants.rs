@@ -136,3 +136,21 @@ async fn a_closed_port_is_not_a_refused_handshake() {
         assert!(message.contains("no TLS alert"), "{message}");
     }
 }
+
+/// The three variants `cargo test` runs cover both of Finqware's readings of where the nonce
+/// after an upload-requiring step comes from.
+#[test]
+fn the_tested_variants_cover_both_documented_readings() {
+    let readings: std::collections::BTreeSet<bool> = seeds()
+        .into_iter()
+        .map(|s| {
+            obconf::sandbox::kit::Variant::seeded(s).flip("nonce after an upload-requiring step")
+        })
+        .collect();
+    assert_eq!(
+        readings.len(),
+        2,
+        "seeds {:?} draw one reading only",
+        seeds()
+    );
+}

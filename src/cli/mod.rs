@@ -93,6 +93,10 @@ pub struct RunArgs {
     /// Scenarios run at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Against a bank whose clock obconf cannot move, run the clock scenarios (token, session
+    /// and nonce expiry) by waiting the time they name for real, concurrently with the rest.
+    #[arg(long)]
+    pub allow_waits: bool,
     /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
     #[arg(long)]
     pub waivers: Option<PathBuf>,

@@ -53,7 +53,8 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let console = LiveReporter::new(Console::stdout());
     let mut records = Vec::new();
     let mut stopped: Option<CliError> = None;
-    for target in targets {
+    for mut target in targets {
+        target.real_waits = args.allow_waits;
         let Some(fam) = family(&target.family) else {
             continue; // checked in `targets`
         };

@@ -9,6 +9,7 @@ mod collector;
 mod guard;
 pub mod record;
 pub mod selection;
+mod waits;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -110,7 +111,11 @@ pub async fn run(
         .map(|b| b.target.clone())
         .unwrap_or_else(|| request.target.clone());
     let bank_clock = bank.as_ref().and_then(|b| b.clock.clone());
-    if bank_clock.is_some() {
+    let real_waits = bank_clock.is_none() && target.real_waits;
+    if real_waits {
+        waits::unserialize_clock_scenarios(&mut features.features);
+    }
+    if bank_clock.is_some() || real_waits {
         target
             .capabilities
             .get_or_insert_with(Default::default)

@@ -224,6 +224,7 @@ impl TargetFile {
             embedded: self.embedded,
             faults: self.faults,
             variant: None,
+            real_waits: false,
             capabilities: self.capabilities,
             personas,
             oauth: self.oauth,

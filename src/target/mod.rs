@@ -37,6 +37,10 @@ pub struct Target {
     /// ids, page sizes, optional fields, orders and documented readings drawn from the seed
     /// within what the document allows. `None` is the canonical bank.
     pub variant: Option<u64>,
+    /// Set by `run --allow-waits`: against a bank whose clock obconf cannot move, the clock
+    /// scenarios wait the time they name for real (concurrently with the rest) instead of being
+    /// skipped.
+    pub real_waits: bool,
     /// Capabilities declared by the file; `None` lets an embedded bank declare its own.
     pub capabilities: Option<BTreeSet<String>>,
     pub personas: BTreeMap<String, Persona>,
@@ -145,6 +149,7 @@ impl Target {
             embedded: true,
             faults: Vec::new(),
             variant: None,
+            real_waits: false,
             capabilities: None,
             personas: BTreeMap::new(),
             oauth: None,

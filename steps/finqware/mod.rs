@@ -52,7 +52,11 @@ impl Family for Finqware {
         Box::pin(async move {
             let clock = Clock::system();
             let variant = kit::Variant::of(base.variant);
-            let bank = FinqwareBank::new_variant(faults, clock.clone(), variant);
+            let lifetime = settings::nonce_lifetime_seconds(&base);
+            let bank = FinqwareBank::new_variant(faults, clock.clone(), variant)
+                .with_nonce_lifetime(chrono::Duration::seconds(
+                    i64::try_from(lifetime).unwrap_or(i64::MAX / 1000),
+                ));
             let router = bank.router();
             let tls = kit::Tls::TestPki;
             let mut started = kit::start(bank, router, clock, base, listen, tls).await?;

@@ -368,6 +368,18 @@ async fn refused_upload_required(w: &mut ObWorld) -> StepResult {
     expect(w, Outcome::UploadRequired)
 }
 
+/// A fraction of the bank's nonce lifetime passes (31/30: just past it; 29/30: just before).
+#[when(regex = r"^(\d+)/(\d+) of the nonce's lifetime pass(?:es)? at the bank$")]
+async fn part_of_lifetime_passes(w: &mut ObWorld, n: i32, d: i32) -> StepResult {
+    if d == 0 {
+        return Err(Failure::new(
+            "a fraction of the nonce's lifetime needs a denominator above 0",
+        ));
+    }
+    let by = run(w)?.nonce_lifetime * n / d;
+    crate::steps::common::clock::pass(w, by).await
+}
+
 #[then("Finqware accepts the step with a step_id")]
 async fn accepts_step(w: &mut ObWorld) -> StepResult {
     accepted(w, false)

@@ -62,6 +62,8 @@ pub struct FinqwareBank {
     faults: FaultSet,
     /// The documented reading this bank follows where the document is silent (see [`faults`]).
     readings: faults::Readings,
+    /// How long a nonce lives: the document's 30 minutes unless the bank is configured otherwise.
+    nonce_lifetime: chrono::Duration,
     variant: Arc<Variant>,
     clock: Clock,
     tenant: Tenant,
@@ -80,6 +82,7 @@ impl FinqwareBank {
         Arc::new(Self {
             faults,
             readings: faults::Readings::of(&variant),
+            nonce_lifetime: sessions::NONCE_LIFETIME,
             variant: Arc::new(variant),
             clock,
             tenant: Tenant {
@@ -89,6 +92,15 @@ impl FinqwareBank {
             },
             store: Locked::new(Store::default()),
         })
+    }
+
+    /// The same bank with nonces that live `lifetime` (a test bank whose expiry a real wait can
+    /// reach); the `nonce-expires-early` fault then cuts it to a third.
+    pub fn with_nonce_lifetime(mut self: Arc<Self>, lifetime: chrono::Duration) -> Arc<Self> {
+        if let Some(bank) = Arc::get_mut(&mut self) {
+            bank.nonce_lifetime = lifetime;
+        }
+        self
     }
 
     /// Serves everything under [`API_PREFIX`].

@@ -355,9 +355,10 @@ impl FinqwareBank {
             return Err(ApiError::NonceUsed);
         }
         let lifetime = if self.faults.has(NONCE_EXPIRES_EARLY) {
-            EARLY_NONCE_LIFETIME
+            self.nonce_lifetime * EARLY_NONCE_LIFETIME.num_minutes() as i32
+                / NONCE_LIFETIME.num_minutes() as i32
         } else {
-            NONCE_LIFETIME
+            self.nonce_lifetime
         };
         if now - issued.issued_at >= lifetime && !self.faults.has(NONCE_NEVER_EXPIRES) {
             return Err(ApiError::NonceExpired);
