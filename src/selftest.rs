@@ -3,6 +3,10 @@
 //! The suite runs against the healthy embedded bank (every scenario must pass) and then once per
 //! named fault. A fault must break every catalog id it claims; every scenario must be broken by at
 //! least one fault. A scenario no fault can fail is a defect, like an assertion that cannot fail.
+//!
+//! The matrix also runs inside a healthy variant of the bank ([`mutation_matrix_in`], a seed):
+//! the variant's own data, ids, orders and documented readings must still pass everywhere, and
+//! every fault must still be caught. A variant that is not sound names its seed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -27,6 +31,10 @@ pub struct FaultRow {
 #[derive(Debug)]
 pub struct Matrix {
     pub family: String,
+    /// The seed of the healthy variant the matrix ran in; `None`: the canonical bank.
+    pub variant: Option<u64>,
+    /// Only some faults ran (see [`mutation_matrix_in`]): no scenario is called blind.
+    pub partial: bool,
     pub healthy: RunRecord,
     pub rows: Vec<FaultRow>,
     /// Scenarios that no fault breaks.
@@ -38,15 +46,19 @@ impl Matrix {
     pub fn is_sound(&self) -> bool {
         !self.healthy.failed()
             && self.rows.iter().all(|r| r.unbroken_claims.is_empty())
-            && self.blind.is_empty()
+            && (self.partial || self.blind.is_empty())
     }
 
     /// The matrix as text for users.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let bank = match self.variant {
+            Some(seed) => format!("healthy variant (seed {seed})"),
+            None => "healthy bank".to_string(),
+        };
         let _ = writeln!(
             out,
-            "{}: healthy bank: {} passed, {} failed, {} skipped ({:.2} s)",
+            "{}: {bank}: {} passed, {} failed, {} skipped ({:.2} s)",
             self.family,
             self.healthy.count(Verdict::Passed),
             self.healthy.count(Verdict::Failed),
@@ -57,9 +69,20 @@ impl Matrix {
             .healthy
             .scenarios
             .iter()
-            .filter(|s| s.verdict == Verdict::Failed)
+            .filter(|s| s.verdict.fails_the_run())
         {
-            let _ = writeln!(out, "  FAILS ON THE HEALTHY BANK: [{}] {}", s.ids(), s.name);
+            let _ = writeln!(
+                out,
+                "  {} ON THE {}: [{}] {}",
+                s.verdict.label().to_uppercase(),
+                bank.to_uppercase(),
+                s.ids(),
+                s.name
+            );
+            if let Some(f) = &s.failure {
+                let first = f.message.lines().next().unwrap_or_default();
+                let _ = writeln!(out, "       {}: {first}", f.step);
+            }
         }
         for row in &self.rows {
             let mark = if row.unbroken_claims.is_empty() {
@@ -81,7 +104,12 @@ impl Matrix {
                 );
             }
         }
-        if self.blind.is_empty() {
+        if self.partial {
+            let _ = writeln!(
+                out,
+                "  (some faults only: blind scenarios are not looked for)"
+            );
+        } else if self.blind.is_empty() {
             let _ = writeln!(out, "  every scenario is broken by at least one fault");
         } else {
             for s in &self.blind {
@@ -97,6 +125,13 @@ impl Matrix {
                 "NOT SOUND"
             }
         );
+        if let (Some(seed), false) = (self.variant, self.is_sound()) {
+            let _ = writeln!(
+                out,
+                "  reproduce: obconf self-test --family {} --variants 1 --seed {seed}",
+                self.family
+            );
+        }
         out
     }
 }
@@ -110,9 +145,21 @@ pub async fn mutation_matrix(
     family: &'static dyn Family,
     features_root: &Path,
 ) -> Result<Matrix, RunError> {
+    mutation_matrix_in(family, features_root, None, &|_| true).await
+}
+
+/// Runs the matrix inside the healthy variant `variant` (`None`: the canonical bank), with the
+/// faults whose index `keep` accepts (all of them for a full matrix).
+pub async fn mutation_matrix_in(
+    family: &'static dyn Family,
+    features_root: &Path,
+    variant: Option<u64>,
+    keep: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<Matrix, RunError> {
     let run_with = |faults: Vec<String>| {
         let mut target = family.embedded_target();
         target.faults = faults;
+        target.variant = variant;
         RunRequest {
             target,
             features_root: features_root.to_path_buf(),
@@ -134,7 +181,12 @@ pub async fn mutation_matrix(
         .collect();
     let mut broken_by: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::new();
-    for fault in family.about().faults {
+    let mut partial = false;
+    for (index, fault) in family.about().faults.iter().enumerate() {
+        if !keep(index) {
+            partial = true;
+            continue;
+        }
         let record = run_once(family, run_with(vec![fault.name.to_string()])).await?;
         let failed: Vec<&runner::ScenarioRecord> = record
             .scenarios
@@ -165,6 +217,8 @@ pub async fn mutation_matrix(
         .collect();
     Ok(Matrix {
         family: family.about().name.to_string(),
+        variant,
+        partial,
         healthy,
         rows,
         blind,

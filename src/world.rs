@@ -99,6 +99,9 @@ impl RunContext {
     }
 }
 
+/// How the message of a [`Failure::could_not_check`] starts.
+pub const COULD_NOT_CHECK: &str = "could not check: ";
+
 /// A step's failure: what the document expects against what the bank did. The reporter adds the
 /// catalog id and the evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +119,20 @@ impl Failure {
         ))
     }
 
+    /// The step cannot give a verdict on the bank: the target lacks a setting the check needs, or
+    /// its data cannot exercise the rule. `reason` says which, with the hint to fix it when there
+    /// is one. The scenario ends `could not check` (never a pass): the one mechanism every family
+    /// uses, recognised by the collector from the message's [`COULD_NOT_CHECK`] prefix (cucumber
+    /// hands a failed step over as its text only).
+    pub fn could_not_check(reason: impl fmt::Display) -> Self {
+        Self(format!("{COULD_NOT_CHECK}{reason}"))
+    }
+
+    /// Whether a failed step's message came from [`Failure::could_not_check`].
+    pub fn is_could_not_check(message: &str) -> bool {
+        message.starts_with(COULD_NOT_CHECK)
+    }
+
     /// `expected: …` / `  actual: …`.
     pub fn expected(expected: impl fmt::Display, actual: impl fmt::Display) -> Self {
         Self(format!("expected: {expected}\n  actual: {actual}"))
@@ -128,9 +145,16 @@ impl fmt::Display for Failure {
     }
 }
 
+/// A token the target gives no way to get (no persona, no token, no token endpoint, a token
+/// command that fails) says nothing of the bank: the check could not be made. A login the bank
+/// refuses, or a token request it refuses, is the bank's.
 impl From<crate::auth::AuthError> for Failure {
     fn from(e: crate::auth::AuthError) -> Self {
-        Self(e.to_string())
+        if e.is_the_targets() {
+            Self::could_not_check(e)
+        } else {
+            Self(e.to_string())
+        }
     }
 }
 

@@ -89,6 +89,7 @@ fn record(h: &Hostile) -> RunRecord {
             body: h.body.clone(),
         }),
         error: None,
+        tls_alert: None,
         elapsed: Duration::from_millis(1),
         at: chrono::Utc::now(),
         unwrapped: Some(h.body.clone()),

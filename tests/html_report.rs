@@ -258,6 +258,7 @@ fn hostile_record() -> RunRecord {
             body: HOSTILE.into(),
         }),
         error: None,
+        tls_alert: None,
         elapsed: Duration::from_millis(1),
         at: chrono::Utc::now(),
         unwrapped: None,

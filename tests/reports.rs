@@ -50,6 +50,7 @@ fn exchange(status: u16, sent: DateTime<Utc>) -> ExchangeRecord {
             body: String::new(),
         }),
         error: None,
+        tls_alert: None,
         elapsed: Duration::from_millis(2),
         at: sent,
         unwrapped: None,

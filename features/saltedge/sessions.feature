@@ -43,6 +43,12 @@ Feature: Sessions Show, Confirm and Destroy
     When the TPP confirms the session with the sandbox credentials it asks for
     Then the request is refused with HTTP 401 SessionExpired
 
+  @SE-SESSION-CONFIRM-03
+  Scenario: SE-SESSION-CONFIRM-03 A session opened longer ago than a session lives cannot be processed: SessionExpired
+    Given the session the target gives as already expired
+    When the TPP confirms that session with the sandbox credentials
+    Then the request is refused with HTTP 401 SessionExpired
+
   @SE-SESSION-CONFIRM-04
   Scenario: SE-SESSION-CONFIRM-04 Credentials the session's state does not allow raise ActionNotAllowed
     Given a session just created through remote

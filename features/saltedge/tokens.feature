@@ -47,6 +47,12 @@ Feature: Tokens Show, and the errors every token-scoped call can raise
     When the TPP sends GET /tokens
     Then the request is refused with HTTP 401 TokenExpired
 
+  @SE-TOKEN-SHOW-06
+  Scenario: SE-TOKEN-SHOW-06 A token the bank issued that has since expired cannot be used: TokenExpired
+    Given the Access-Token the target gives as already expired
+    When the TPP sends GET /tokens
+    Then the request is refused with HTTP 401 TokenExpired
+
   @SE-TOKEN-SHOW-07
   Scenario: SE-TOKEN-SHOW-07 An App-Id that does not exist raises OauthAppNotFound
     Given an active Access-Token

@@ -2,7 +2,9 @@
 Feature: Get the transactions history
   STET PSD2 v1.4.2, "Get transactions history", acceptance table. dateFrom is inclusive, dateTo is
   exclusive, the history goes back at most 62 days, and dates take one of three ISO 8601 forms.
-  Dates are computed from today.
+  Date boundaries are booking days of the unfiltered history the bank returned, so that the
+  inclusion or exclusion of the boundary day shows on any bank's data; an account whose history
+  cannot show it ends "could not check".
 
   Background:
     Given the PSU persona GEORGES with an access token of scope aisp
@@ -18,7 +20,7 @@ Feature: Get the transactions history
   @STET-AIS-TRX-05
   Scenario: STET-AIS-TRX-05 dateFrom filters the history, the day itself included
     Given the transactions of that account without a date filter are kept for comparison
-    When the TPP requests the transactions of that account with dateFrom 30 days ago
+    When the TPP requests the transactions of that account with dateFrom on the booking day of a kept transaction
     Then the response status is 200
     And at least one transaction is returned
     And every transaction is booked on or after dateFrom
@@ -27,11 +29,12 @@ Feature: Get the transactions history
   @STET-AIS-TRX-06
   Scenario: STET-AIS-TRX-06 dateTo filters the history, the day itself excluded, within 62 days
     Given the transactions of that account without a date filter are kept for comparison
-    When the TPP requests the transactions of that account with dateTo 10 days ago
+    When the TPP requests the transactions of that account with dateTo on the booking day of a kept transaction
     Then the response status is 200
     And at least one transaction is returned
     And every transaction is booked before dateTo
-    And no transaction is booked more than 62 days before dateTo
+    And no transaction is booked more than 62 days ago
+    And every kept transaction within the requested dates is returned
 
   @STET-AIS-TRX-07
   Scenario: STET-AIS-TRX-07 Transactions of an account without entryReference carry none
@@ -44,7 +47,7 @@ Feature: Get the transactions history
   @STET-AIS-TRX-08
   Scenario: STET-AIS-TRX-08 dateFrom and dateTo together keep [dateFrom, dateTo)
     Given the transactions of that account without a date filter are kept for comparison
-    When the TPP requests the transactions of that account with dateFrom 30 days ago and dateTo 10 days ago
+    When the TPP requests the transactions of that account with dateFrom and dateTo on the booking days of two kept transactions
     Then the response status is 200
     And at least one transaction is returned
     And every transaction is booked on or after dateFrom

@@ -56,6 +56,8 @@ pub enum AuthError {
         persona: String,
         scope: String,
         reason: String,
+        /// Whether the first failure was the target file's (see [`AuthError::is_the_targets`]).
+        targets: bool,
     },
     #[error("the bank refused a `{scope}` token for {persona}: {summary}\n{evidence}")]
     Refused {
@@ -64,6 +66,22 @@ pub enum AuthError {
         summary: String,
         evidence: String,
     },
+}
+
+impl AuthError {
+    /// Whether the target file, not the bank, is why no token came: it names no such persona,
+    /// gives no token, no token endpoint, or a token command that fails. Such a failure says
+    /// nothing of the bank (a check that needs the token could not be made).
+    pub fn is_the_targets(&self) -> bool {
+        match self {
+            AuthError::UnknownPersona { .. }
+            | AuthError::NoToken { .. }
+            | AuthError::NoTokenEndpoint { .. }
+            | AuthError::Command { .. } => true,
+            AuthError::Remembered { targets, .. } => *targets,
+            _ => false,
+        }
+    }
 }
 
 /// Tokens of one run, by (persona, scope).
@@ -79,7 +97,8 @@ pub struct TokenBook {
 }
 
 /// A token once obtained, or why it could not be (rendered, redacted when shown).
-type Slot = Arc<Mutex<Option<Result<Secret, String>>>>;
+/// A token, or the text of the failure that ended its grant and whether the target caused it.
+type Slot = Arc<Mutex<Option<Result<Secret, (String, bool)>>>>;
 
 impl TokenBook {
     pub fn new(target: Arc<Target>, http: HttpClient, wire: Arc<dyn Wire>) -> Self {
@@ -131,11 +150,12 @@ impl TokenBook {
         let mut held = slot.lock().await;
         match &*held {
             Some(Ok(token)) => return Ok(token.clone()),
-            Some(Err(reason)) => {
+            Some(Err((reason, targets))) => {
                 return Err(AuthError::Remembered {
                     persona: persona.to_string(),
                     scope: scope.to_string(),
                     reason: reason.clone(),
+                    targets: *targets,
                 });
             }
             None => {}
@@ -143,7 +163,7 @@ impl TokenBook {
         let result = obtain.await;
         *held = Some(match &result {
             Ok(token) => Ok(token.clone()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err((e.to_string(), e.is_the_targets())),
         });
         result
     }

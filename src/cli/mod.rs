@@ -67,6 +67,13 @@ pub enum Command {
         /// Only this family.
         #[arg(long)]
         family: Option<String>,
+        /// Run the matrix inside N healthy variants of each bank instead of the canonical one:
+        /// every variant must pass, and every fault must still be caught in every variant.
+        #[arg(long, value_name = "N")]
+        variants: Option<u32>,
+        /// The first variant's seed (the others follow: S+1, S+2, …); random when not given.
+        #[arg(long, value_name = "S", requires = "variants")]
+        seed: Option<u64>,
     },
 }
 
@@ -98,6 +105,10 @@ pub struct RunArgs {
     /// written with the unfinished scenarios `not run`.
     #[arg(long, value_name = "DURATION")]
     pub deadline: Option<String>,
+    /// Against a bank whose clock obconf cannot move, run the clock scenarios (token, session
+    /// and nonce expiry) by waiting the time they name for real, concurrently with the rest.
+    #[arg(long)]
+    pub allow_waits: bool,
     /// Waiver file (YAML): accepted failures, each with a reason, owner, reference and expiry.
     #[arg(long)]
     pub waivers: Option<PathBuf>,
@@ -209,7 +220,12 @@ fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
             Command::List { features } => show::list(features),
             Command::Faults => show::faults(),
             Command::Verify { dir, cert } => verify::verify(&dir, cert.as_deref()),
-            Command::SelfTest { features, family } => show::self_test(features, family).await,
+            Command::SelfTest {
+                features,
+                family,
+                variants,
+                seed,
+            } => show::self_test(features, family, variants, seed).await,
         }
     })
 }

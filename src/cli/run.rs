@@ -52,6 +52,9 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         None => None,
     };
 
+    let chosen: Vec<_> = targets.iter().filter_map(|t| family(&t.family)).collect();
+    runner::selection::check(&features_root, &chosen, args.tags.as_deref(), name.as_ref())?;
+
     let deadline = args
         .deadline
         .as_deref()
@@ -68,7 +71,8 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     } else {
         Vec::new()
     };
-    for target in targets {
+    for mut target in targets {
+        target.real_waits = args.allow_waits;
         let Some(fam) = family(&target.family) else {
             continue; // checked in `targets`
         };
@@ -251,12 +255,14 @@ fn targets(args: &RunArgs) -> Result<Vec<Target>, CliError> {
     };
     let env = |k: &str| std::env::var(k).ok();
     let target = Target::load(path, &env)?;
-    if family(&target.family).is_none() {
+    let Some(fam) = family(&target.family) else {
         return Err(CliError::UnknownFamily {
             origin: Some((path.clone(), target.line_of("family"))),
             family: target.family,
             known: families().iter().map(|f| f.about().name).collect(),
         });
-    }
+    };
+    // Before anything runs: a capability the file may not declare keeps the previous reports.
+    target.check_capabilities(fam.about().capabilities)?;
     Ok(vec![target])
 }

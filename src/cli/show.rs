@@ -70,16 +70,45 @@ pub fn faults() -> Result<(), CliError> {
     Ok(())
 }
 
-pub async fn self_test(features: Option<PathBuf>, only: Option<String>) -> Result<(), CliError> {
+pub async fn self_test(
+    features: Option<PathBuf>,
+    only: Option<String>,
+    variants: Option<u32>,
+    seed: Option<u64>,
+) -> Result<(), CliError> {
     let root = root(features)?;
+    if let Some(name) = only.as_deref()
+        && crate::steps::family(name).is_none()
+    {
+        return Err(CliError::UnknownFamily {
+            origin: None,
+            family: name.to_string(),
+            known: families().iter().map(|f| f.about().name).collect(),
+        });
+    }
+    let seeds: Vec<Option<u64>> = match variants {
+        None => vec![None],
+        Some(n) => {
+            let first = seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
+            println!(
+                "variants: {n}, seeds {first}..{}",
+                first.saturating_add(u64::from(n))
+            );
+            (0..u64::from(n))
+                .map(|i| Some(first.wrapping_add(i)))
+                .collect()
+        }
+    };
     let mut sound = true;
     for family in families() {
         if only.as_deref().is_some_and(|o| o != family.about().name) {
             continue;
         }
-        let m = crate::selftest::mutation_matrix(family, &root).await?;
-        super::say(&m.render());
-        sound &= m.is_sound();
+        for variant in &seeds {
+            let m = crate::selftest::mutation_matrix_in(family, &root, *variant, &|_| true).await?;
+            super::say(&m.render());
+            sound &= m.is_sound();
+        }
     }
     if sound {
         Ok(())

@@ -6,6 +6,7 @@ use reqwest::Method;
 
 use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
 use super::request::{Body, FilePart, RequestSpec};
+use super::transport::TransportFailure;
 use crate::target::Target;
 
 /// The most of a response body obconf reads; a larger one is a transport failure.
@@ -147,6 +148,7 @@ impl HttpClient {
             request,
             response: None,
             error: Some(reason),
+            tls_alert: None,
             elapsed: Duration::ZERO,
             at: chrono::Utc::now(),
             unwrapped: None,
@@ -162,7 +164,7 @@ impl HttpClient {
             .send()
             .await
             .map(|r| r.status().as_u16())
-            .map_err(|e| describe_transport_error(&e))
+            .map_err(|e| super::transport::TransportFailure::of(&e).text)
     }
 
     /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
@@ -179,6 +181,7 @@ impl HttpClient {
                     request,
                     response: None,
                     error: Some(format!("`{}` is not an HTTP method", spec.method)),
+                    tls_alert: None,
                     elapsed: started.elapsed(),
                     at,
                     unwrapped: None,
@@ -203,6 +206,7 @@ impl HttpClient {
                         request,
                         response: None,
                         error: Some(format!("cannot build the multipart body: {e}")),
+                        tls_alert: None,
                         elapsed: started.elapsed(),
                         at,
                         unwrapped: None,
@@ -217,10 +221,7 @@ impl HttpClient {
             }
         }
         let outcome = async {
-            let mut response = builder
-                .send()
-                .await
-                .map_err(|e| describe_transport_error(&e))?;
+            let mut response = builder.send().await.map_err(|e| TransportFailure::of(&e))?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
@@ -237,17 +238,17 @@ impl HttpClient {
             while let Some(chunk) = response
                 .chunk()
                 .await
-                .map_err(|e| describe_transport_error(&e))?
+                .map_err(|e| TransportFailure::of(&e))?
             {
                 if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(format!(
+                    return Err(TransportFailure::other(format!(
                         "HTTP {status} with a body over {} MiB: obconf stopped reading it",
                         MAX_BODY_BYTES / (1024 * 1024)
-                    ));
+                    )));
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            Ok::<_, String>(RecordedResponse {
+            Ok::<_, TransportFailure>(RecordedResponse {
                 status,
                 headers,
                 body: String::from_utf8_lossy(&bytes).into_owned(),
@@ -260,15 +261,17 @@ impl HttpClient {
                 request,
                 response: Some(response),
                 error: None,
+                tls_alert: None,
                 elapsed,
                 at,
                 unwrapped: None,
                 rejected: None,
             },
-            Err(error) => Exchange {
+            Err(failure) => Exchange {
                 request,
                 response: None,
-                error: Some(error),
+                error: Some(failure.text),
+                tls_alert: failure.tls_alert,
                 elapsed,
                 at,
                 unwrapped: None,
@@ -308,22 +311,4 @@ fn describe_parts(parts: &[FilePart]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// reqwest's error chain, flattened: "error sending request: … : connection refused".
-fn describe_transport_error(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else {
-        e.to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }

@@ -189,6 +189,7 @@ mod tests {
                 body: body.into(),
             }),
             error: None,
+            tls_alert: None,
             elapsed: Duration::from_millis(7),
             at: Utc::now(),
             unwrapped: None,

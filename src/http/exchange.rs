@@ -28,6 +28,9 @@ pub struct Exchange {
     pub response: Option<RecordedResponse>,
     /// Transport failure (connection refused, TLS, timeout), when there is no response.
     pub error: Option<String>,
+    /// The TLS alert the bank sent when it refused the handshake (see
+    /// [`crate::http::transport`]); `None` for a response and for any other transport failure.
+    pub tls_alert: Option<String>,
     pub elapsed: Duration,
     /// When the request was sent (wall clock): places the exchange within its step.
     pub at: chrono::DateTime<chrono::Utc>,

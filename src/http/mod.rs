@@ -9,6 +9,7 @@ pub mod evidence;
 mod exchange;
 mod request;
 mod scrub;
+pub mod transport;
 
 pub use client::{HttpClient, HttpSetupError, MAX_BODY_BYTES};
 pub use evidence::ExchangeRecord;

@@ -304,6 +304,7 @@ mod tests {
                 body: body.into(),
             }),
             error: None,
+            tls_alert: None,
             elapsed: Duration::ZERO,
             at: chrono::Utc::now(),
             unwrapped: None,

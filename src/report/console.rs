@@ -138,6 +138,7 @@ pub fn progress_line(s: &ScenarioRecord) -> String {
         Verdict::Passed => "ok  ",
         Verdict::Failed => "FAIL",
         Verdict::Error => "ERR ",
+        Verdict::CouldNotCheck => "N/C ",
         Verdict::Skipped => "skip",
         Verdict::NotRun => "----",
         Verdict::Waived => "wvd ",

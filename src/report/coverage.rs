@@ -26,8 +26,8 @@ pub const UNSELECTED: &str = "no scenario selected in this run";
 pub enum IdVerdict {
     /// A scenario failed (or could not run: a hook or its setup failed).
     Failed,
-    /// The check could not be made against this target. Reserved: no scenario verdict yields it
-    /// yet.
+    /// The check could not be made against this target (a setting it lacks, data that cannot
+    /// exercise the rule).
     CouldNotCheck,
     /// A scenario failed and a waiver accepts it.
     Waived,
@@ -77,6 +77,7 @@ impl IdVerdict {
         match verdict {
             Verdict::Passed => IdVerdict::Passed,
             Verdict::Failed | Verdict::Error => IdVerdict::Failed,
+            Verdict::CouldNotCheck => IdVerdict::CouldNotCheck,
             Verdict::Skipped | Verdict::NotRun => IdVerdict::Skipped,
             Verdict::Waived => IdVerdict::Waived,
         }
@@ -216,6 +217,7 @@ fn scenario_reason(s: &ScenarioRecord) -> Option<String> {
     let first = failure.message.lines().next().unwrap_or_default().trim();
     Some(match s.verdict {
         Verdict::Error => format!("could not run: {}: {first}", failure.step),
+        Verdict::CouldNotCheck => format!("{}: {first}", failure.step),
         _ => format!("{}: {first}", failure.step),
     })
 }

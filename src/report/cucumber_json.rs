@@ -171,7 +171,7 @@ fn element(record: &RunRecord, s: &ScenarioRecord) -> Value {
     let mut steps: Vec<Value> = s
         .steps
         .iter()
-        .map(|st| step(st, waived, &error_text))
+        .map(|st| step(st, s.verdict, &error_text))
         .collect();
     if steps.is_empty() && !matches!(s.verdict, Verdict::Passed | Verdict::Failed) {
         // A record without steps still counts as a scenario in readers: one skipped step says why.
@@ -199,6 +199,9 @@ fn element(record: &RunRecord, s: &ScenarioRecord) -> Value {
         .collect();
     if waived {
         tags.push(json!({"name": "@waived"}));
+    }
+    if s.verdict == Verdict::CouldNotCheck {
+        tags.push(json!({"name": "@could-not-check"}));
     }
     let mut element = json!({
         "id": format!("{};{};{}", slug(&s.feature), slug(&s.name), s.line),
@@ -230,11 +233,13 @@ fn element(record: &RunRecord, s: &ScenarioRecord) -> Value {
 }
 
 /// A step as the format has it; a waived scenario's failed step is `skipped` (it does not fail
-/// the run) and its message says which waiver covers it.
-fn step(st: &StepRecord, waived: bool, error_text: &dyn Fn() -> String) -> Value {
+/// the run) and its message says which waiver covers it; the step that could not check is
+/// `pending` (no verdict on the bank), its message the reason and hint.
+fn step(st: &StepRecord, verdict: Verdict, error_text: &dyn Fn() -> String) -> Value {
     let status = match st.status {
         StepStatus::Passed => "passed",
-        StepStatus::Failed if waived => "skipped",
+        StepStatus::Failed if verdict == Verdict::Waived => "skipped",
+        StepStatus::Failed if verdict == Verdict::CouldNotCheck => "pending",
         StepStatus::Failed => "failed",
         StepStatus::Undefined => "undefined",
         StepStatus::NotRun => "skipped",

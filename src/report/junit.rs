@@ -69,7 +69,10 @@ pub fn document(records: &[RunRecord]) -> String {
             ("name", "obconf"),
             ("tests", &count(&|_| true)),
             ("failures", &count(&|s| s.verdict == Verdict::Failed)),
-            ("errors", &count(&|s| s.verdict == Verdict::Error)),
+            (
+                "errors",
+                &count(&|s| matches!(s.verdict, Verdict::Error | Verdict::CouldNotCheck)),
+            ),
             ("time", &seconds(total)),
         ],
     );
@@ -125,7 +128,7 @@ fn suite(
             ("name", &format!("{}: {feature}", record.family)),
             ("tests", &cases.len().to_string()),
             ("failures", &count(&[Verdict::Failed])),
-            ("errors", &count(&[Verdict::Error])),
+            ("errors", &count(&[Verdict::Error, Verdict::CouldNotCheck])),
             (
                 "skipped",
                 &count(&[Verdict::Skipped, Verdict::NotRun, Verdict::Waived]),
@@ -193,6 +196,13 @@ fn case(x: &mut XmlWriter, record: &RunRecord, s: &ScenarioRecord, name: &str) {
             x.text_element(
                 "error",
                 &[("type", "could-not-run"), ("message", &message(s))],
+                &body(),
+            );
+        }
+        Verdict::CouldNotCheck => {
+            x.text_element(
+                "error",
+                &[("type", "could-not-check"), ("message", &message(s))],
                 &body(),
             );
         }

@@ -287,7 +287,11 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: S
         _ => None,
     };
     if let Some(f) = failure {
-        run.record.verdict = Verdict::Failed;
+        run.record.verdict = if crate::world::Failure::is_could_not_check(&f.message) {
+            Verdict::CouldNotCheck
+        } else {
+            Verdict::Failed
+        };
         run.record.failure.get_or_insert(f);
     }
 }

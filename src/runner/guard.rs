@@ -57,6 +57,11 @@ pub fn guarded_steps(running: &str, families: &[&str]) -> Collection<ObWorld> {
     out
 }
 
+/// Whether some step definition matches `step`'s text.
+pub(crate) fn is_defined(step: &cucumber::gherkin::Step) -> bool {
+    definition(step).is_some()
+}
+
 /// Where the definition of `step` lives (the first whose regex matches its text).
 fn definition(step: &cucumber::gherkin::Step) -> Option<Location> {
     fn first<I: StepConstructor<ObWorld> + 'static>(

@@ -12,7 +12,9 @@ pub mod interrupt;
 mod preflight;
 pub mod previous;
 pub mod record;
+pub mod selection;
 pub mod shard;
+mod waits;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -87,6 +89,15 @@ pub enum RunError {
         "the bank did not answer the pre-flight probe: {reason}\n  no scenario ran: each is `not run` in the reports\n  hint: check that the bank is up and reachable, and base_url, tls: and timeout_secs in {origin}"
     )]
     BankDown { reason: String, origin: String },
+    #[error(
+        "{selection} matches no scenario; nothing ran and the previous reports are kept (hint: `obconf list` shows every scenario with its tags and catalog ids)"
+    )]
+    NothingSelected { selection: String },
+    #[error(
+        "no step definition matches these steps; nothing ran and the previous reports are kept:{} (hint: `obconf list` and the steps/ modules show the defined steps; check the words)",
+        selection::render_undefined(.0)
+    )]
+    UndefinedSteps(Vec<selection::UndefinedStep>),
 }
 
 impl RunError {
@@ -128,7 +139,11 @@ pub async fn run(
         .map(|b| b.target.clone())
         .unwrap_or_else(|| request.target.clone());
     let bank_clock = bank.as_ref().and_then(|b| b.clock.clone());
-    if bank_clock.is_some() {
+    let real_waits = bank_clock.is_none() && target.real_waits;
+    if real_waits {
+        waits::unserialize_clock_scenarios(&mut features.features);
+    }
+    if bank_clock.is_some() || real_waits {
         target
             .capabilities
             .get_or_insert_with(Default::default)

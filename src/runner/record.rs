@@ -34,6 +34,10 @@ pub enum Verdict {
     Failed,
     /// Did not apply to the target (capability); the reason is in [`ScenarioRecord::skip_reason`].
     Skipped,
+    /// No verdict on the rule: the target lacks a setting the check needs, or its data cannot
+    /// exercise the rule (a step ended with [`crate::world::Failure::could_not_check`]). Never a
+    /// pass: it fails the run, and the reason and hint are in [`ScenarioRecord::failure`].
+    CouldNotCheck,
     /// The scenario could not run: a hook or its setup failed before any verdict on the bank.
     Error,
     /// Selected but never finished: the run was interrupted or timed out.
@@ -45,9 +49,10 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in the order reports list them.
-    pub const ALL: [Verdict; 6] = [
+    pub const ALL: [Verdict; 7] = [
         Verdict::Passed,
         Verdict::Failed,
+        Verdict::CouldNotCheck,
         Verdict::Error,
         Verdict::Skipped,
         Verdict::NotRun,
@@ -59,6 +64,7 @@ impl Verdict {
             Verdict::Passed => "passed",
             Verdict::Failed => "failed",
             Verdict::Skipped => "skipped",
+            Verdict::CouldNotCheck => "could not check",
             Verdict::Error => "error",
             Verdict::NotRun => "not run",
             Verdict::Waived => "waived",
@@ -68,7 +74,7 @@ impl Verdict {
     /// Whether this verdict makes the run exit non-zero.
     pub fn fails_the_run(self) -> bool {
         match self {
-            Verdict::Failed | Verdict::Error | Verdict::NotRun => true,
+            Verdict::Failed | Verdict::CouldNotCheck | Verdict::Error | Verdict::NotRun => true,
             Verdict::Passed | Verdict::Skipped | Verdict::Waived => false,
         }
     }
@@ -159,7 +165,7 @@ impl ScenarioRecord {
                 Some(w) => format!("waived: {}", w.summary()),
                 None => "waived".into(),
             }),
-            Verdict::Passed | Verdict::Failed | Verdict::Error => None,
+            Verdict::Passed | Verdict::Failed | Verdict::CouldNotCheck | Verdict::Error => None,
         }
     }
 

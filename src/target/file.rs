@@ -223,6 +223,8 @@ impl TargetFile {
             api_prefix: self.api_prefix.map(|p| p.trim_end_matches('/').to_string()),
             embedded: self.embedded,
             faults: self.faults,
+            variant: None,
+            real_waits: false,
             capabilities: self.capabilities,
             personas,
             oauth: self.oauth,

@@ -34,6 +34,14 @@ pub struct Target {
     pub embedded: bool,
     /// Faults to switch on in the embedded bank (embedded targets only).
     pub faults: Vec<String>,
+    /// The seed of a healthy variant of the embedded bank (embedded targets only): its data,
+    /// ids, page sizes, optional fields, orders and documented readings drawn from the seed
+    /// within what the document allows. `None` is the canonical bank.
+    pub variant: Option<u64>,
+    /// Set by `run --allow-waits`: against a bank whose clock obconf cannot move, the clock
+    /// scenarios wait the time they name for real (concurrently with the rest) instead of being
+    /// skipped.
+    pub real_waits: bool,
     /// Capabilities declared by the file; `None` lets an embedded bank declare its own.
     pub capabilities: Option<BTreeSet<String>>,
     pub personas: BTreeMap<String, Persona>,
@@ -141,6 +149,8 @@ impl Target {
             api_prefix: None,
             embedded: true,
             faults: Vec::new(),
+            variant: None,
+            real_waits: false,
             capabilities: None,
             personas: BTreeMap::new(),
             oauth: None,
@@ -259,7 +269,9 @@ impl Target {
                         "capabilities: `{declared}` is not a capability of the {} family",
                         self.family
                     ),
-                    hint: if known.is_empty() {
+                    hint: if declared == crate::features::SANDBOX_CLOCK {
+                        "sandbox.clock is never declared by a file: the engine gives it to an embedded bank whose clock scenarios may move; against an outside bank, give already-expired credentials in the target file (see the family's example) and remove the line".to_string()
+                    } else if known.is_empty() {
                         format!(
                             "the {} family has no optional capabilities: remove the line",
                             self.family

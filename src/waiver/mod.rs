@@ -207,7 +207,10 @@ pub fn apply(records: &mut [RunRecord], waivers: &[Waiver], today: NaiveDate) ->
                 .copied()
                 .filter(|&k| {
                     let s = &record.scenarios[k];
-                    matches!(s.verdict, Verdict::Failed | Verdict::Error) && s.waiver.is_none()
+                    matches!(
+                        s.verdict,
+                        Verdict::Failed | Verdict::Error | Verdict::CouldNotCheck
+                    ) && s.waiver.is_none()
                 })
                 .collect();
             let names: Vec<String> = failing

@@ -217,19 +217,27 @@ async fn client_credentials_anonymous(w: &mut ObWorld, scope: String) -> StepRes
     Ok(())
 }
 
-/// For mTLS refusals the document allows a refused handshake as well as an HTTP error.
+/// For mTLS refusals the document allows a refused handshake as well as an HTTP error. A refused
+/// handshake is a TLS alert from the bank; a refused connection, a DNS failure or a timeout is
+/// no evidence of anything and fails the step.
 #[then(regex = r"^the request is refused \(TLS handshake refused, or HTTP (\d{3}) or (\d{3})\)$")]
 async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
     let e = w
         .exchange
         .as_ref()
         .ok_or_else(|| Failure::new("no request was sent before this check"))?;
-    match e.status() {
-        None => Ok(()),
-        Some(s) if s == a || s == b => Ok(()),
-        Some(s) => Err(Failure::expected(
-            format!("a refused handshake, or HTTP {a} or {b}"),
-            format!("HTTP {s}"),
+    let expected =
+        || format!("a TLS alert from the bank refusing the handshake, or HTTP {a} or {b}");
+    match (e.status(), &e.tls_alert) {
+        (None, Some(_)) => Ok(()),
+        (None, None) => Err(Failure::expected(
+            expected(),
+            format!(
+                "no answer from the bank, and no TLS alert: {}",
+                e.error.as_deref().unwrap_or("nothing was sent")
+            ),
         )),
+        (Some(s), _) if s == a || s == b => Ok(()),
+        (Some(s), _) => Err(Failure::expected(expected(), format!("HTTP {s}"))),
     }
 }

@@ -51,7 +51,12 @@ impl Family for Finqware {
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
         Box::pin(async move {
             let clock = Clock::system();
-            let bank = FinqwareBank::new(faults, clock.clone());
+            let variant = kit::Variant::of(base.variant);
+            let lifetime = settings::nonce_lifetime_seconds(&base);
+            let bank = FinqwareBank::new_variant(faults, clock.clone(), variant)
+                .with_nonce_lifetime(chrono::Duration::seconds(
+                    i64::try_from(lifetime).unwrap_or(i64::MAX / 1000),
+                ));
             let router = bank.router();
             let tls = kit::Tls::TestPki;
             let mut started = kit::start(bank, router, clock, base, listen, tls).await?;

@@ -21,6 +21,7 @@ pub enum Outcome {
     NonceForeign,
     NonceExpired,
     UploadAccepted,
+    UploadRequired,
 }
 
 /// The codes a documented outcome allows.
@@ -66,6 +67,7 @@ impl Outcome {
             Outcome::NonceForeign => "nonce_foreign",
             Outcome::NonceExpired => "nonce_expired",
             Outcome::UploadAccepted => "upload_accepted",
+            Outcome::UploadRequired => "upload_required",
         }
     }
 
@@ -85,6 +87,9 @@ impl Outcome {
             Outcome::NonceForeign => "the step is refused: its nonce belongs to another session",
             Outcome::NonceExpired => "the step is refused: its nonce is older than 30 minutes",
             Outcome::UploadAccepted => "the upload is accepted",
+            Outcome::UploadRequired => {
+                "the step is refused: the previous step waits for its upload"
+            }
         }
     }
 
@@ -98,11 +103,12 @@ impl Outcome {
             | Outcome::SkillNotRegistered
             | Outcome::NonceReused
             | Outcome::NonceForeign
-            | Outcome::NonceExpired => Allowed::Refusal,
+            | Outcome::NonceExpired
+            | Outcome::UploadRequired => Allowed::Refusal,
         }
     }
 
-    const ALL: [Outcome; 9] = [
+    const ALL: [Outcome; 10] = [
         Outcome::SessionCreated,
         Outcome::CredentialsRefused,
         Outcome::UnknownSkill,
@@ -112,6 +118,7 @@ impl Outcome {
         Outcome::NonceForeign,
         Outcome::NonceExpired,
         Outcome::UploadAccepted,
+        Outcome::UploadRequired,
     ];
 }
 
@@ -128,6 +135,7 @@ pub struct Codes {
     nonce_foreign: Option<u16>,
     nonce_expired: Option<u16>,
     upload_accepted: Option<u16>,
+    upload_required: Option<u16>,
 }
 
 impl Codes {
@@ -142,6 +150,7 @@ impl Codes {
             Outcome::NonceForeign => self.nonce_foreign,
             Outcome::NonceExpired => self.nonce_expired,
             Outcome::UploadAccepted => self.upload_accepted,
+            Outcome::UploadRequired => self.upload_required,
         }
     }
 

@@ -45,6 +45,23 @@ struct Settings {
     skills: SkillsSpec,
     #[serde(default)]
     codes: Codes,
+    /// The bank's nonce lifetime in seconds when it is not the document's 30 minutes (a test
+    /// bank configured with a short one, so that `--allow-waits` checks expiry quickly).
+    #[serde(default)]
+    nonce_lifetime_seconds: Option<u64>,
+}
+
+/// The document's "the nonce expires in 30 minutes".
+pub const DOCUMENTED_NONCE_LIFETIME_SECONDS: u64 = 30 * 60;
+
+/// `settings.nonce_lifetime_seconds` of `target`, or the document's, without checking the rest.
+pub fn nonce_lifetime_seconds(target: &Target) -> u64 {
+    target
+        .settings::<Settings>()
+        .ok()
+        .flatten()
+        .and_then(|s| s.nonce_lifetime_seconds)
+        .unwrap_or(DOCUMENTED_NONCE_LIFETIME_SECONDS)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +135,8 @@ pub struct FinqwareRun {
     pub unregistered_skill: String,
     pub unknown_skill: String,
     pub codes: Codes,
+    /// How long a nonce lives at this bank (the document's 30 minutes unless the target says).
+    pub nonce_lifetime: chrono::Duration,
 }
 
 impl Wire for FinqwareRun {
@@ -205,6 +224,14 @@ pub fn prepare(target: &Target) -> Result<FinqwareRun, TargetError> {
         }),
         unknown_skill: skills.unknown.unwrap_or_else(|| UNKNOWN_SKILL.to_string()),
         codes: settings.codes,
+        nonce_lifetime: chrono::Duration::seconds(
+            i64::try_from(
+                settings
+                    .nonce_lifetime_seconds
+                    .unwrap_or(DOCUMENTED_NONCE_LIFETIME_SECONDS),
+            )
+            .unwrap_or(i64::MAX / 1000),
+        ),
     })
 }
 

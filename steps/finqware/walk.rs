@@ -64,6 +64,27 @@ pub(super) struct SessionState {
     pub done: usize,
     /// The step_id of the last accepted step.
     pub last_step_id: Option<String>,
+    /// Where this bank gave the nonce after an upload-requiring step, once seen: the document
+    /// allows both readings, and the evidence says which one the bank follows.
+    pub nonce_reading: Option<NonceReading>,
+}
+
+/// The two readings of where the nonce after an upload-requiring step comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NonceReading {
+    /// In the answer to the step itself.
+    StepAnswer,
+    /// In the answer to the step's upload (the step's own answer carries none).
+    UploadAnswer,
+}
+
+impl NonceReading {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NonceReading::StepAnswer => "in the upload-requiring step's own answer",
+            NonceReading::UploadAnswer => "in the answer to the step's upload",
+        }
+    }
 }
 
 impl SessionState {
@@ -121,7 +142,10 @@ async fn submit(w: &mut ObWorld, which: Which, nonce: Presenting) -> StepResult 
     })?;
     let presented = match nonce {
         Presenting::Previous => state.nonce.clone().ok_or_else(|| {
-            Failure::expected("a nonce in the previous answer", "none to present")
+            Failure::expected(
+                "a nonce in the previous answer (after an upload-requiring step: in the step's answer or in its upload's)",
+                "none to present",
+            )
         })?,
         Presenting::AlreadyUsed => state
             .used
@@ -170,16 +194,33 @@ fn last_session(w: &ObWorld) -> Which {
 }
 
 /// The last answer accepts a step: a 2xx with a step_id and, when `new_nonce`, a nonce that no
-/// step of the session presented before.
-fn accepted(w: &ObWorld, new_nonce: bool) -> StepResult {
+/// step of the session presented before. After a step that asks for an upload, the document
+/// leaves open whether that nonce is in the step's answer or in the upload's: both are accepted
+/// here, and [`holds_new_nonce`] checks it once the upload is answered.
+fn accepted(w: &mut ObWorld, new_nonce: bool) -> StepResult {
     expect(w, Outcome::StepAccepted)?;
     let answer = w.last_json()?;
     if text(&answer, "step_id").is_none() {
         return Err(Failure::expected("a step_id in the answer", "none"));
     }
     if new_nonce {
-        let state = SessionState::load(w, last_session(w))?;
+        let which = last_session(w);
+        let mut state = SessionState::load(w, which)?;
+        let run = run(w)?;
+        let asks_upload = state
+            .done
+            .checked_sub(1)
+            .and_then(|i| state.plan(&run).steps.get(i))
+            .is_some_and(|s| s.upload.is_some());
         match text(&answer, "nonce") {
+            None if asks_upload => {
+                state.nonce_reading = Some(NonceReading::UploadAnswer);
+                state.save(w, which);
+            }
+            Some(_) if asks_upload => {
+                state.nonce_reading = Some(NonceReading::StepAnswer);
+                state.save(w, which);
+            }
             None => {
                 return Err(Failure::expected(
                     "the nonce for the next step in the answer",
@@ -271,8 +312,72 @@ async fn walk(w: &mut ObWorld) -> StepResult {
                 .await
                 .map_err(at)?;
             expect(w, Outcome::UploadAccepted).map_err(at)?;
+            if !last {
+                holds_new_nonce(w).map_err(at)?;
+            }
         }
     }
+}
+
+/// The session holds a nonce for its next step that no step presented before, from the
+/// upload-requiring step's answer or from its upload's answer.
+pub(super) fn holds_new_nonce(w: &ObWorld) -> StepResult {
+    let state = SessionState::load(w, Which::This)?;
+    let reading = state
+        .nonce_reading
+        .map(NonceReading::describe)
+        .unwrap_or("after no upload-requiring step");
+    match &state.nonce {
+        Some(n) if !state.used.contains(n) => Ok(()),
+        Some(_) => Err(Failure::expected(
+            "a new nonce for the next step",
+            format!("a nonce the session already presented ({reading})"),
+        )),
+        None => Err(Failure::expected(
+            "the nonce for the next step, in the upload-requiring step's answer or in its upload's answer",
+            "in neither",
+        )),
+    }
+}
+
+#[then(
+    "the tenant app holds a new nonce for the next step, from the step's answer or from its upload's answer"
+)]
+async fn holds_nonce(w: &mut ObWorld) -> StepResult {
+    holds_new_nonce(w)
+}
+
+#[when("the tenant app submits the next step without the upload its previous step asks for")]
+async fn submits_without_upload(w: &mut ObWorld) -> StepResult {
+    let state = SessionState::load(w, Which::This)?;
+    if state.nonce.is_none() {
+        // The bank gives the next nonce only with the upload: nothing can authorise the next
+        // step before it. Present the nonce already used, which must be refused either way.
+        return submit(w, Which::This, Presenting::AlreadyUsed).await;
+    }
+    submit(w, Which::This, Presenting::Previous).await
+}
+
+#[then("Finqware refuses the step: the previous step waits for its upload")]
+async fn refused_upload_required(w: &mut ObWorld) -> StepResult {
+    let state = SessionState::load(w, Which::This)?;
+    if state.nonce_reading == Some(NonceReading::UploadAnswer) {
+        // Under this reading the step went out with a used nonce: any refusal holds the session.
+        return expect(w, Outcome::NonceReused).or_else(|_| expect(w, Outcome::UploadRequired));
+    }
+    expect(w, Outcome::UploadRequired)
+}
+
+/// A fraction of the bank's nonce lifetime passes (31/30: just past it; 29/30: just before).
+#[when(regex = r"^(\d+)/(\d+) of the nonce's lifetime pass(?:es)? at the bank$")]
+async fn part_of_lifetime_passes(w: &mut ObWorld, n: i32, d: i32) -> StepResult {
+    if d == 0 {
+        return Err(Failure::new(
+            "a fraction of the nonce's lifetime needs a denominator above 0",
+        ));
+    }
+    let by = run(w)?.nonce_lifetime * n / d;
+    crate::steps::common::clock::pass(w, by).await
 }
 
 #[then("Finqware accepts the step with a step_id")]

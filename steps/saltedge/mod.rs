@@ -8,6 +8,7 @@
 
 mod beneficiaries;
 mod errors;
+mod expired;
 mod flow;
 mod providers;
 mod sessions;
@@ -29,7 +30,7 @@ use crate::family::{About, EmbeddedBank, EmbeddedError, Family, Wire};
 use crate::sandbox::kit;
 use crate::sandbox::saltedge::{self as bank, AppCredentials, SaltEdgeBank};
 use crate::sandbox::{Clock, FaultSet};
-use crate::target::{Target, TargetError};
+use crate::target::{Secret, Target, TargetError};
 use crate::world::{Failure, ObWorld};
 
 pub use self::settings::SaltEdgeWire;
@@ -64,19 +65,32 @@ impl Family for SaltEdge {
         Box::pin(async move {
             let clock = Clock::system();
             let (bank, apps) =
-                SaltEdgeBank::new(faults, clock.clone()).map_err(|e| EmbeddedError::Family {
-                    family: "saltedge",
-                    reason: e.to_string(),
-                })?;
+                SaltEdgeBank::new_variant(faults, clock.clone(), kit::Variant::of(base.variant))
+                    .map_err(|e| EmbeddedError::Family {
+                        family: "saltedge",
+                        reason: e.to_string(),
+                    })?;
             let router = bank.router();
             let tls = kit::Tls::TestPki;
             let mut started = kit::start(bank, router, clock, base, listen, tls).await?;
-            let target = &mut started.target;
-            target.settings = Some(embedded_settings(
-                target.settings.take(),
+            let mut settings = embedded_settings(
+                started.target.settings.take(),
                 &apps.main,
                 &apps.without_permissions,
-            ));
+            );
+            // Already-expired credentials, as a target file gives them for an outside bank.
+            let issuer = &started.bank;
+            if let (Some(token), Some(session)) = (
+                issuer.issue_expired_token(&apps.main.app_id),
+                issuer.open_expired_session(&apps.main.app_id),
+            ) {
+                settings["expired"] = json!({
+                    "access_token": Secret::new(token).expose(),
+                    "session_secret": Secret::new(session).expose(),
+                });
+            }
+            let target = &mut started.target;
+            target.settings = Some(settings);
             // The settings now live in memory only (they hold the minted private keys): a target
             // file's own text must not shadow them.
             target.text = None;

@@ -70,6 +70,21 @@ pub struct Settings {
     /// An application whose certificate has no permissions (capability saltedge.certificate-permissions).
     #[serde(default)]
     pub application_without_permissions: Option<AppSettings>,
+    /// Credentials the bank issued that have already expired (SE-TOKEN-SHOW-06,
+    /// SE-SESSION-CONFIRM-03 against a bank whose clock obconf cannot move).
+    #[serde(default)]
+    pub expired: Option<ExpiredSettings>,
+}
+
+/// `settings.expired`: an Access-Token past its expiry, and the secret of a session past its
+/// lifetime, both issued to the target's application.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiredSettings {
+    #[serde(default)]
+    pub access_token: Option<SecretSpec>,
+    #[serde(default)]
+    pub session_secret: Option<SecretSpec>,
 }
 
 /// One application, ready to sign.
@@ -91,6 +106,10 @@ pub struct SaltEdgeWire {
     pub scopes: Vec<String>,
     pub redirect_url: String,
     pub access_token: Option<Secret>,
+    /// `settings.expired.access_token`.
+    pub expired_access_token: Option<Secret>,
+    /// `settings.expired.session_secret`.
+    pub expired_session_secret: Option<Secret>,
     /// The target's own sandbox credentials (empty: use the provider's published ones).
     pub sandbox_credentials: BTreeMap<String, Secret>,
     pub error_class_pointers: Vec<String>,
@@ -178,6 +197,15 @@ pub fn prepare(target: &Target) -> Result<SaltEdgeWire, TargetError> {
         Some(spec) => Some(secret(target, "access_token", spec)?),
         None => None,
     };
+    let expired = settings.expired.clone().unwrap_or_default();
+    let expired_access_token = match &expired.access_token {
+        Some(spec) => Some(secret(target, "access_token", spec)?),
+        None => None,
+    };
+    let expired_session_secret = match &expired.session_secret {
+        Some(spec) => Some(secret(target, "session_secret", spec)?),
+        None => None,
+    };
     let mut sandbox_credentials = BTreeMap::new();
     for (code, spec) in &settings.sandbox_credentials {
         sandbox_credentials.insert(code.clone(), secret(target, "sandbox_credentials", spec)?);
@@ -208,6 +236,8 @@ pub fn prepare(target: &Target) -> Result<SaltEdgeWire, TargetError> {
             .redirect_url
             .unwrap_or_else(|| DEFAULT_REDIRECT_URL.to_string()),
         access_token,
+        expired_access_token,
+        expired_session_secret,
         sandbox_credentials,
         error_class_pointers: match pointer {
             Some(p) => vec![p],

@@ -54,7 +54,8 @@ pub async fn start(
         sha256_fingerprint(&pki.qseal.cert_der)
     );
     let clock = Clock::system();
-    let bank = StetBank::new(
+    let variant = crate::sandbox::kit::Variant::of(base.variant);
+    let bank = StetBank::new_variant(
         faults,
         clock.clone(),
         Some(RegisteredTpp {
@@ -62,6 +63,7 @@ pub async fn start(
             qseal_cert_der: pki.qseal.cert_der.to_vec(),
             redirect_uri: DEFAULT_REDIRECT_URI.to_string(),
         }),
+        variant,
     );
     let tls = Tls::Mutual {
         ca: &pki.ca,
@@ -93,6 +95,13 @@ pub async fn start(
                 username,
                 password: Secret::new(password),
             });
+        }
+        if !variant.is_canonical() {
+            for a in p.accounts {
+                if let Some(iban) = bank.iban_of(p.name, a.role) {
+                    persona.accounts.entry(a.role.to_string()).or_insert(iban);
+                }
+            }
         }
         if !persona.tokens.contains_key("expired")
             && let Some(token) = bank.issue_expired_token(p.name)

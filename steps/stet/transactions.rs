@@ -65,6 +65,85 @@ async fn history_between(w: &mut ObWorld, from: u64, to: u64) -> StepResult {
     request_history(w, &[("dateFrom", stet_date(f)), ("dateTo", stet_date(t))]).await
 }
 
+/// The distinct booking days of the kept unfiltered history within the document's 62 days,
+/// oldest first: the boundaries a date filter can be checked on, whatever the bank's data.
+fn kept_days(w: &ObWorld) -> Result<Vec<NaiveDate>, Failure> {
+    let History(kept) = w
+        .state::<History>()
+        .cloned()
+        .ok_or_else(|| Failure::new("no unfiltered history was kept earlier in this scenario"))?;
+    let floor = days_ago(w, HISTORY_DAYS);
+    let mut days = Vec::new();
+    for t in &kept {
+        let d = booked(t)?;
+        if d >= floor && d <= w.ctx.today {
+            days.push(d);
+        }
+    }
+    days.sort();
+    days.dedup();
+    Ok(days)
+}
+
+/// Why a date boundary cannot be checked on this account's data.
+fn too_few_days(days: &[NaiveDate]) -> Failure {
+    Failure::could_not_check(format!(
+        "the account's unfiltered history has transactions on {} day(s) within {HISTORY_DAYS} days; a date filter needs a transaction on the boundary day and one on another day to show both the inclusion and the exclusion (hint: point the persona's account role under personas.<PERSONA>.accounts at an account with a longer history)",
+        days.len()
+    ))
+}
+
+/// dateFrom is the booking day of a kept transaction that is not the oldest, so that the day
+/// itself (inclusive) and the days before it (excluded) are both visible on any bank's data.
+#[when(
+    "the TPP requests the transactions of that account with dateFrom on the booking day of a kept transaction"
+)]
+async fn history_from_kept(w: &mut ObWorld) -> StepResult {
+    let days = kept_days(w)?;
+    if days.len() < 2 {
+        return Err(too_few_days(&days));
+    }
+    let d = days[days.len() / 2];
+    w.vars.insert("dateFrom".into(), d.to_string());
+    request_history(w, &[("dateFrom", stet_date(d))]).await
+}
+
+/// dateTo is the newest booking day that has an older one, so that a bank that wrongly includes
+/// the dateTo day shows it, and at least one transaction remains before it.
+#[when(
+    "the TPP requests the transactions of that account with dateTo on the booking day of a kept transaction"
+)]
+async fn history_to_kept(w: &mut ObWorld) -> StepResult {
+    let days = kept_days(w)?;
+    if days.len() < 2 {
+        return Err(too_few_days(&days));
+    }
+    let d = days[days.len() - 1];
+    w.vars.insert("dateTo".into(), d.to_string());
+    request_history(w, &[("dateTo", stet_date(d))]).await
+}
+
+/// dateFrom and dateTo are booking days of two kept transactions (an older day before dateFrom
+/// when the history has one), so both ends of [dateFrom, dateTo) are visible.
+#[when(
+    "the TPP requests the transactions of that account with dateFrom and dateTo on the booking days of two kept transactions"
+)]
+async fn history_between_kept(w: &mut ObWorld) -> StepResult {
+    let days = kept_days(w)?;
+    if days.len() < 2 {
+        return Err(too_few_days(&days));
+    }
+    let from = if days.len() >= 3 { days[1] } else { days[0] };
+    let to = days[days.len() - 1];
+    w.vars.insert("dateFrom".into(), from.to_string());
+    w.vars.insert("dateTo".into(), to.to_string());
+    request_history(
+        w,
+        &[("dateFrom", stet_date(from)), ("dateTo", stet_date(to))],
+    )
+    .await
+}
+
 #[when(
     regex = r#"^the TPP requests the transactions of that account with (dateFrom|dateTo) "([^"]*)"$"#
 )]
@@ -195,6 +274,20 @@ async fn within_bound(w: &mut ObWorld) -> StepResult {
         None => Ok(()),
         Some((d, _)) => Err(Failure::expected(
             format!("bookingDate >= {floor} (62 days before dateTo)"),
+            format!("a transaction booked {d}"),
+        )),
+    }
+}
+
+/// The history goes back at most 62 days from today, whatever dateTo says. One day of slack for
+/// a bank whose day starts in another time zone.
+#[then("no transaction is booked more than 62 days ago")]
+async fn within_history(w: &mut ObWorld) -> StepResult {
+    let floor = days_ago(w, HISTORY_DAYS + 1);
+    match first_offender(&returned(w)?, |d| d < floor)? {
+        None => Ok(()),
+        Some((d, _)) => Err(Failure::expected(
+            format!("bookingDate >= {floor} (the history goes back {HISTORY_DAYS} days)"),
             format!("a transaction booked {d}"),
         )),
     }

@@ -181,6 +181,7 @@ pub(crate) fn slug(v: Verdict) -> &'static str {
         Verdict::Failed => "failed",
         Verdict::Skipped => "skipped",
         Verdict::Error => "error",
+        Verdict::CouldNotCheck => "could-not-check",
         Verdict::NotRun => "not-run",
         Verdict::Waived => "waived",
     }

@@ -111,7 +111,10 @@ fn one_run(out: &mut String, index: usize, run: &RunRecord) -> fmt::Result {
 }
 
 fn scenario(out: &mut String, anchor: &str, run: &RunRecord, s: &ScenarioRecord) -> fmt::Result {
-    let open = if matches!(s.verdict, Verdict::Failed | Verdict::Error) {
+    let open = if matches!(
+        s.verdict,
+        Verdict::Failed | Verdict::Error | Verdict::CouldNotCheck
+    ) {
         " open"
     } else {
         ""
@@ -160,6 +163,7 @@ fn scenario(out: &mut String, anchor: &str, run: &RunRecord, s: &ScenarioRecord)
             "<p>{} at <code>{}</code> (line {})</p>",
             match s.verdict {
                 Verdict::Error => "could not run",
+                Verdict::CouldNotCheck => "could not check",
                 Verdict::Waived => "failed (waived)",
                 _ => "failed",
             },

@@ -5,6 +5,28 @@
 //! change only the behaviour it names, and must never make the bank panic or stop answering.
 
 use crate::sandbox::Fault;
+use crate::sandbox::kit::Variant;
+
+/// Where the document allows two readings, the one a bank follows. A healthy variant draws each;
+/// obconf must accept both and record which one the bank follows.
+///
+/// - **The nonce after an upload-requiring step.** "Each answer carries a step_id and the nonce
+///   for the next step", and "at each step a skill might require specific uploads", but the
+///   document does not say which answer carries the nonce when the step waits for an upload: the
+///   step's answer (the canonical bank), or the upload's answer (then the step's answer has none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Readings {
+    /// The nonce for the step after an upload comes in the upload's answer.
+    pub nonce_in_upload_answer: bool,
+}
+
+impl Readings {
+    pub(super) fn of(variant: &Variant) -> Self {
+        Self {
+            nonce_in_upload_answer: variant.flip("nonce after an upload-requiring step"),
+        }
+    }
+}
 
 pub(super) const SESSION_STATUS_WRONG: &str = "session-status-wrong";
 pub(super) const WRONG_APP_KEY_ACCEPTED: &str = "wrong-app-key-accepted";
@@ -22,6 +44,7 @@ pub(super) const NONCE_NEVER_EXPIRES: &str = "nonce-never-expires";
 pub(super) const NONCE_EXPIRES_EARLY: &str = "nonce-expires-early";
 pub(super) const UPLOAD_LOST: &str = "upload-lost";
 pub(super) const UPLOAD_TO_UNKNOWN_STEP_ACCEPTED: &str = "upload-to-unknown-step-accepted";
+pub(super) const UPLOAD_NOT_REQUIRED: &str = "upload-not-required";
 
 /// Every fault of the Finqware reference bank, in catalog order.
 pub static FAULTS: &[Fault] = &[
@@ -104,5 +127,10 @@ pub static FAULTS: &[Fault] = &[
         name: UPLOAD_TO_UNKNOWN_STEP_ACCEPTED,
         rule: "an upload to a step_id that does not exist is answered HTTP 404",
         breaks: &["FQ-UPL-02"],
+    },
+    Fault {
+        name: UPLOAD_NOT_REQUIRED,
+        rule: "a step that requires an upload holds its session: the next step without the upload is refused",
+        breaks: &["FQ-UPL-01"],
     },
 ];

@@ -25,6 +25,7 @@ use axum::Router;
 use axum::http::Uri;
 use axum::routing::post;
 
+use crate::sandbox::kit::variant::{self, Variant};
 use crate::sandbox::kit::{Locked, random};
 use crate::sandbox::{Clock, FaultSet};
 
@@ -59,6 +60,11 @@ impl Tenant {
 #[derive(Debug)]
 pub struct FinqwareBank {
     faults: FaultSet,
+    /// The documented reading this bank follows where the document is silent (see [`faults`]).
+    readings: faults::Readings,
+    /// How long a nonce lives: the document's 30 minutes unless the bank is configured otherwise.
+    nonce_lifetime: chrono::Duration,
+    variant: Arc<Variant>,
     clock: Clock,
     tenant: Tenant,
     store: Locked<Store>,
@@ -67,8 +73,17 @@ pub struct FinqwareBank {
 impl FinqwareBank {
     /// A bank with its sandbox tenant app, whose client_app_key is fresh and random.
     pub fn new(faults: FaultSet, clock: Clock) -> Arc<Self> {
+        Self::new_variant(faults, clock, Variant::canonical())
+    }
+
+    /// [`FinqwareBank::new`] as the healthy `variant`: its own JSON key order and, where the
+    /// document allows two readings, the one the variant drew.
+    pub fn new_variant(faults: FaultSet, clock: Clock, variant: Variant) -> Arc<Self> {
         Arc::new(Self {
             faults,
+            readings: faults::Readings::of(&variant),
+            nonce_lifetime: sessions::NONCE_LIFETIME,
+            variant: Arc::new(variant),
             clock,
             tenant: Tenant {
                 client_id: catalog::SANDBOX_CLIENT_ID.to_string(),
@@ -77,6 +92,15 @@ impl FinqwareBank {
             },
             store: Locked::new(Store::default()),
         })
+    }
+
+    /// The same bank with nonces that live `lifetime` (a test bank whose expiry a real wait can
+    /// reach); the `nonce-expires-early` fault then cuts it to a third.
+    pub fn with_nonce_lifetime(mut self: Arc<Self>, lifetime: chrono::Duration) -> Arc<Self> {
+        if let Some(bank) = Arc::get_mut(&mut self) {
+            bank.nonce_lifetime = lifetime;
+        }
+        self
     }
 
     /// Serves everything under [`API_PREFIX`].
@@ -88,6 +112,10 @@ impl FinqwareBank {
             .route(&api("/steps/{step_id}/upload"), post(upload::upload))
             .method_not_allowed_fallback(method_not_allowed)
             .fallback(unknown_path)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&self.variant),
+                variant::reorder_json_keys,
+            ))
             .with_state(Arc::clone(self))
     }
 

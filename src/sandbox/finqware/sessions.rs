@@ -23,7 +23,7 @@ use super::faults::{
     NONCE_EXPIRES_EARLY, NONCE_NEVER_EXPIRES, NONCE_NOT_BOUND_TO_SESSION, NONCE_REUSABLE,
     NONCE_STATIC, REFUSAL_CHANGES_SESSION, REFUSAL_CREATES_SESSION, REFUSED_NONCE_CONSUMED,
     SESSION_STATUS_WRONG, STEP_ID_MISSING, UNKNOWN_CLIENT_ID_ACCEPTED, UNKNOWN_SKILL_ACCEPTED,
-    UNREGISTERED_SKILL_ACCEPTED, WRONG_APP_KEY_ACCEPTED,
+    UNREGISTERED_SKILL_ACCEPTED, UPLOAD_NOT_REQUIRED, WRONG_APP_KEY_ACCEPTED,
 };
 use super::reply::{ApiError, json_response};
 use super::upload::Upload;
@@ -82,7 +82,7 @@ pub(super) struct Store {
 }
 
 impl Store {
-    fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
+    pub(super) fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
         let nonce = crate::sandbox::kit::random::token(48);
         self.nonces.insert(
             nonce.clone(),
@@ -115,6 +115,13 @@ impl Store {
         );
         let nonce = self.issue_nonce(&id, now);
         (id, nonce)
+    }
+
+    /// The session a step belongs to, when it goes on to another step after this one.
+    pub(super) fn session_going_on(&self, step_id: &str) -> Option<String> {
+        let session_id = self.steps.get(step_id)?;
+        let session = self.sessions.get(session_id)?;
+        session.next_step().map(|_| session_id.clone())
     }
 
     /// The step `step_id`: the client_id of its session's tenant app, and its record.
@@ -254,7 +261,10 @@ impl FinqwareBank {
             error: "session_completed",
             message: format!("session {session_id} has gone through every step of its skill"),
         })?;
-        if let Some(waiting) = session.awaiting_upload() {
+        if let Some(waiting) = session
+            .awaiting_upload()
+            .filter(|_| !self.faults.has(UPLOAD_NOT_REQUIRED))
+        {
             return Err(ApiError::Conflict {
                 error: "upload_required",
                 message: format!(
@@ -296,6 +306,15 @@ impl FinqwareBank {
         store.steps.insert(step_id.clone(), session_id.to_string());
         let next_nonce = match (goes_on, self.faults.has(NONCE_STATIC)) {
             (false, _) => None,
+            // The other reading: the upload's answer carries the next nonce.
+            // (`upload-not-required` lets the session go on without the upload: its nonce too.)
+            (true, _)
+                if def.upload
+                    && self.readings.nonce_in_upload_answer
+                    && !self.faults.has(UPLOAD_NOT_REQUIRED) =>
+            {
+                None
+            }
             (true, true) => Some(request.nonce),
             (true, false) => Some(store.issue_nonce(session_id, now)),
         };
@@ -336,9 +355,10 @@ impl FinqwareBank {
             return Err(ApiError::NonceUsed);
         }
         let lifetime = if self.faults.has(NONCE_EXPIRES_EARLY) {
-            EARLY_NONCE_LIFETIME
+            self.nonce_lifetime * EARLY_NONCE_LIFETIME.num_minutes() as i32
+                / NONCE_LIFETIME.num_minutes() as i32
         } else {
-            NONCE_LIFETIME
+            self.nonce_lifetime
         };
         if now - issued.issued_at >= lifetime && !self.faults.has(NONCE_NEVER_EXPIRES) {
             return Err(ApiError::NonceExpired);

@@ -63,7 +63,7 @@ impl FinqwareBank {
         let mut store = self.store();
         let Some((client_id, step)) = store.step_mut(step_id) else {
             if self.faults.has(UPLOAD_TO_UNKNOWN_STEP_ACCEPTED) {
-                return Ok(received(step_id, &[]));
+                return Ok(json_response(StatusCode::CREATED, &received(step_id, &[])));
             }
             return Err(ApiError::StepNotFound(step_id.to_string()));
         };
@@ -103,16 +103,22 @@ impl FinqwareBank {
                 "the upload carries no file (a part with a filename)".into(),
             ));
         }
-        let answer = received(step_id, &files);
+        let mut answer = received(step_id, &files);
         if !self.faults.has(UPLOAD_LOST) {
             step.uploads.extend(files);
         }
-        Ok(answer)
+        // The other documented reading: the nonce for the next step comes with the upload.
+        if self.readings.nonce_in_upload_answer
+            && let Some(session_id) = store.session_going_on(step_id)
+        {
+            answer["nonce"] = json!(store.issue_nonce(&session_id, now));
+        }
+        Ok(json_response(StatusCode::CREATED, &answer))
     }
 }
 
-/// `201` with what was received.
-fn received(step_id: &str, files: &[Upload]) -> Response {
+/// What was received (answered `201`).
+fn received(step_id: &str, files: &[Upload]) -> Value {
     let files: Vec<Value> = files
         .iter()
         .map(|f| {
@@ -125,15 +131,12 @@ fn received(step_id: &str, files: &[Upload]) -> Response {
             })
         })
         .collect();
-    json_response(
-        StatusCode::CREATED,
-        &json!({
-            "upload_id": uuid::Uuid::new_v4().to_string(),
-            "step_id": step_id,
-            "status": "UPLOAD_RECEIVED",
-            "files": files,
-        }),
-    )
+    json!({
+        "upload_id": uuid::Uuid::new_v4().to_string(),
+        "step_id": step_id,
+        "status": "UPLOAD_RECEIVED",
+        "files": files,
+    })
 }
 
 /// The boundary of a `multipart/form-data` content type.

@@ -4,6 +4,10 @@
 //! while it is active; the handlers test the names below with `FaultSet::has`. Several faults keep
 //! the documented code and change the class, or keep the class and change the code: a certifying
 //! TPP must catch both. A fault must change only what it names and never make the bank panic.
+//!
+//! Healthy variants (a seed, see `kit::variant`) draw the session ids and the key order of every
+//! JSON answer. No documented alternative reading is varied: where the document leaves the error
+//! class's place in the body open, obconf looks at several pointers (`error_class_pointer`).
 
 use crate::sandbox::Fault;
 

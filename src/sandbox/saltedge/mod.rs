@@ -10,6 +10,7 @@ pub mod data;
 
 mod apps;
 mod beneficiaries;
+mod expired;
 mod faults;
 mod gate;
 mod providers;
@@ -30,6 +31,7 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 
 use crate::auth::jose::JoseError;
+use crate::sandbox::kit::variant::{self, Variant};
 use crate::sandbox::kit::{deferred, refusing};
 use crate::sandbox::{Clock, FaultSet};
 
@@ -59,6 +61,8 @@ type Bank = Arc<SaltEdgeBank>;
 #[derive(Debug)]
 pub struct SaltEdgeBank {
     faults: FaultSet,
+    /// What this bank chose within the document (see [`faults`]'s notes on the readings).
+    variant: Arc<Variant>,
     clock: Clock,
     apps: Vec<Application>,
     tokens: TokenStore,
@@ -69,13 +73,24 @@ impl SaltEdgeBank {
     /// A bank with its two applications registered; the applications' credentials (private keys
     /// included) are returned for the embedded target and not kept by the bank.
     pub fn new(faults: FaultSet, clock: Clock) -> Result<(Arc<Self>, EmbeddedApps), JoseError> {
+        Self::new_variant(faults, clock, Variant::canonical())
+    }
+
+    /// [`SaltEdgeBank::new`] as the healthy `variant`: its own session ids and JSON key order.
+    pub fn new_variant(
+        faults: FaultSet,
+        clock: Clock,
+        variant: Variant,
+    ) -> Result<(Arc<Self>, EmbeddedApps), JoseError> {
         let (apps, credentials) = apps::register()?;
+        let first_session_id = variant.number("session ids", 300, 1, 9_000_000_000);
         let bank = Arc::new(Self {
             faults,
+            variant: Arc::new(variant),
             clock,
             apps,
             tokens: TokenStore::default(),
-            sessions: SessionStore::default(),
+            sessions: SessionStore::starting_at(first_session_id),
         });
         Ok((bank, credentials))
     }
@@ -115,6 +130,10 @@ impl SaltEdgeBank {
             )
             .fallback(unknown_path)
             .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(&self.variant),
+                variant::reorder_json_keys,
+            ))
             .with_state(Arc::clone(self))
     }
 }

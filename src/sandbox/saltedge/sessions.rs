@@ -163,6 +163,14 @@ pub(super) struct SessionStore {
 }
 
 impl SessionStore {
+    /// A store whose first session id is `first` (a variant's own).
+    pub(super) fn starting_at(first: u64) -> Self {
+        Self {
+            sessions: Locked::default(),
+            next_id: AtomicU64::new(first),
+        }
+    }
+
     /// Opens a session; returns its secret.
     pub(super) fn open(&self, opening: Opening, now: DateTime<Utc>) -> String {
         let secret = random::token(15);
@@ -172,7 +180,7 @@ impl SessionStore {
             Stage::Created
         };
         let session = Session {
-            id: 300 + self.next_id.fetch_add(1, Ordering::Relaxed),
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
             secret: secret.clone(),
             app_id: opening.app_id,
             provider: opening.provider,

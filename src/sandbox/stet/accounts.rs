@@ -99,7 +99,7 @@ impl StetBank {
 
     fn account_json(&self, account: &Account, shown: Shown) -> Value {
         let data = account.data;
-        let mut json = account_base(data.iban, data.name, data.usage);
+        let mut json = account_base(&account.iban, data.name, data.usage);
         let mut links = Map::new();
         if shown.resource_id {
             json.insert("resourceId".into(), account.resource_id.clone().into());

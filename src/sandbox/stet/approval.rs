@@ -77,9 +77,10 @@ pub(super) async fn approval(
     else {
         return approval_form(&id, &payment, Some("unknown username or wrong password"));
     };
+    let mut held = bank.ledger.of_persona(persona);
     let debtor = match payment.body.debtor_iban.as_deref() {
-        Some(iban) => persona.accounts.iter().find(|a| a.iban == iban),
-        None => persona.accounts.first(),
+        Some(iban) => held.find(|a| a.iban == iban),
+        None => held.next(),
     };
     let Some(debtor) = debtor else {
         return approval_form(
@@ -92,7 +93,7 @@ pub(super) async fn approval(
         &id,
         &[PaymentStatus::Pdng],
         PaymentStatus::Accp,
-        Some((persona, debtor.iban)),
+        Some((persona, debtor.iban.clone())),
     ) {
         Some(Ok(payment)) => redirect(&payment.body.successful_report_url),
         _ => already_decided(),

@@ -117,12 +117,11 @@ impl StetBank {
             refs.unwrap_or_default()
                 .iter()
                 .map(|r| {
-                    caller
-                        .persona
-                        .accounts
-                        .iter()
+                    // Consents key accounts by the table's IBAN; the PSU names the one shown.
+                    self.ledger
+                        .of_persona(caller.persona)
                         .find(|a| a.iban == r.iban)
-                        .map(|a| a.iban)
+                        .map(|a| a.data.iban)
                         .ok_or_else(|| {
                             ApiError::BadRequest(format!("the PSU holds no account {}", r.iban))
                         })

@@ -7,6 +7,9 @@
 use chrono::{Days, NaiveDate};
 use sha2::{Digest, Sha256};
 
+use crate::sandbox::kit::Variant;
+use crate::sandbox::kit::variant::ID_ALPHABET;
+
 /// The BIC of every account of this bank.
 pub const BIC: &str = "CEPAFRPP751";
 /// The currency of every account of this bank.
@@ -317,6 +320,9 @@ pub(super) struct Transaction {
 pub(super) struct Account {
     pub persona: &'static PersonaData,
     pub data: &'static AccountData,
+    /// The IBAN the bank shows: the table's, or a variant's own. Consents and payments key
+    /// accounts by the table's (`data.iban`); every answer shows this one.
+    pub iban: String,
     pub resource_id: String,
     pub transactions: Vec<Transaction>,
 }
@@ -340,24 +346,53 @@ fn entry_reference(date: NaiveDate, index: usize) -> String {
     )
 }
 
+/// A French IBAN (bank 17515, a variant's own branch and account number) with its check digits.
+fn variant_iban(variant: &Variant, index: usize) -> Option<String> {
+    let digits = variant.opaque("iban", index, b"0123456789", 16)?;
+    let bban = format!("17515{digits}{:02}", index % 100);
+    // ISO 13616: move "FR00" to the end (F=15, R=27), mod 97, check = 98 - remainder.
+    let numeric = format!("{bban}152700");
+    let remainder = numeric
+        .bytes()
+        .fold(0u32, |r, b| (r * 10 + u32::from(b - b'0')) % 97);
+    Some(format!("FR{:02}{bban}", 98 - remainder))
+}
+
+/// How many days a variant moves a transaction's booking date (within the 90 days of history).
+fn variant_days_ago(variant: &Variant, key: &str, days_ago: u64) -> u64 {
+    let shift = variant.number(&format!("date/{key}"), 3, 0, 6);
+    (days_ago + shift).saturating_sub(3).min(89)
+}
+
 impl Ledger {
-    pub(super) fn build(today: NaiveDate) -> Self {
+    /// The ledger of `variant`: its own IBANs and opaque ids, booking dates moved by a few days,
+    /// each persona's accounts and each history in its own order. Roles, balances, statuses,
+    /// entryReference presence and the 62-day shape of the history stay as the table says.
+    pub(super) fn build_variant(today: NaiveDate, variant: &Variant) -> Self {
         let mut accounts = Vec::new();
+        let mut index = 0;
         for persona in PERSONAS {
             for data in persona.accounts {
+                index += 1;
+                let iban = variant_iban(variant, index).unwrap_or_else(|| data.iban.to_string());
+                let resource_id = variant
+                    .opaque("account id", index, ID_ALPHABET, 20)
+                    .unwrap_or_else(|| resource_id(data.iban));
                 let mut transactions: Vec<Transaction> = data
                     .transactions
                     .iter()
                     .enumerate()
                     .map(|(index, t)| {
+                        let key = format!("{}/{index}", data.iban);
+                        let days_ago = variant_days_ago(variant, &key, t.days_ago);
                         let booking_date = today
-                            .checked_sub_days(Days::new(t.days_ago))
+                            .checked_sub_days(Days::new(days_ago))
                             .unwrap_or(NaiveDate::MIN);
                         Transaction {
-                            resource_id: format!(
-                                "TRX-{}",
-                                short_hash(&format!("{}/{index}", data.iban), 12)
-                            ),
+                            resource_id: variant
+                                .opaque("transaction id", index, ID_ALPHABET, 24)
+                                .map(|id| format!("{id}{}", short_hash(&key, 6)))
+                                .unwrap_or_else(|| format!("TRX-{}", short_hash(&key, 12))),
                             entry_reference: t
                                 .has_entry_reference
                                 .then(|| entry_reference(booking_date, index)),
@@ -369,14 +404,17 @@ impl Ledger {
                     })
                     .collect();
                 transactions.sort_by_key(|t| std::cmp::Reverse(t.booking_date));
+                variant.shuffle(&format!("history order/{index}"), &mut transactions);
                 accounts.push(Account {
                     persona,
                     data,
-                    resource_id: resource_id(data.iban),
+                    iban,
+                    resource_id,
                     transactions,
                 });
             }
         }
+        variant.shuffle("account order", &mut accounts);
         Self { accounts }
     }
 
@@ -387,10 +425,10 @@ impl Ledger {
 
     /// The account with this IBAN, whoever holds it.
     pub(super) fn by_iban(&self, iban: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.data.iban == iban)
+        self.accounts.iter().find(|a| a.iban == iban)
     }
 
-    /// The accounts held by this persona, in table order.
+    /// The accounts held by this persona, in the ledger's order.
     pub(super) fn of_persona<'a>(
         &'a self,
         persona: &'a PersonaData,

@@ -3,6 +3,12 @@
 //! Each entry names the rule in the document's words and the catalog ids whose scenarios must fail
 //! while the fault is active; the handlers test the names below with `FaultSet::has`. A fault must
 //! change only the behaviour it names, and must never make the bank panic or stop answering.
+//!
+//! Healthy variants (a seed, see `kit::variant`) draw what the document leaves open: IBANs and
+//! resourceIds, booking dates moved by up to 3 days, the order of the accounts list and of each
+//! history, the key order of every JSON answer. No documented alternative reading is varied yet:
+//! the mTLS refusal of a request without a client certificate may be a TLS alert or HTTP 400/401
+//! (STET-OAUTH-04 accepts both), and this bank always answers 401.
 
 use crate::sandbox::Fault;
 

@@ -45,6 +45,7 @@ use axum::response::Response;
 
 use crate::sandbox::kit::deferred;
 use crate::sandbox::kit::random;
+use crate::sandbox::kit::variant::{self, Variant};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::auth::TokenStore;
@@ -119,6 +120,8 @@ const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug)]
 pub struct StetBank {
     faults: FaultSet,
+    /// What this bank chose within the document (see [`faults`]'s notes on the readings).
+    variant: Arc<Variant>,
     clock: Clock,
     ledger: Ledger,
     passwords: HashMap<&'static str, String>,
@@ -136,13 +139,24 @@ impl StetBank {
     /// every token, revoke and API request needs that TPP's client certificate and every API request
     /// its QSEAL signature; without, neither is enforced (transitional).
     pub fn new(faults: FaultSet, clock: Clock, tpp: Option<RegisteredTpp>) -> Arc<Self> {
-        let ledger = Ledger::build(clock.today());
+        Self::new_variant(faults, clock, tpp, Variant::canonical())
+    }
+
+    /// [`StetBank::new`] as the healthy `variant`: its own IBANs, ids, dates and orders.
+    pub fn new_variant(
+        faults: FaultSet,
+        clock: Clock,
+        tpp: Option<RegisteredTpp>,
+        variant: Variant,
+    ) -> Arc<Self> {
+        let ledger = Ledger::build_variant(clock.today(), &variant);
         let passwords = PERSONAS
             .iter()
             .map(|p| (p.name, random::alphanumeric(auth::PASSWORD_LENGTH)))
             .collect();
         Arc::new(Self {
             faults,
+            variant: Arc::new(variant),
             clock,
             ledger,
             passwords,
@@ -205,6 +219,10 @@ impl StetBank {
             ))
             .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .layer(middleware::from_fn_with_state(
+                Arc::clone(&self.variant),
+                variant::reorder_json_keys,
+            ))
+            .layer(middleware::from_fn_with_state(
                 Arc::clone(self),
                 echo_request_id,
             ))
@@ -216,6 +234,31 @@ impl StetBank {
         let persona = data::persona(persona)?;
         let password = self.passwords.get(persona.name)?;
         Some((persona.name.to_string(), password.clone()))
+    }
+
+    /// The IBAN this bank shows for `persona`'s account `role` (a variant's own).
+    pub fn iban_of(&self, persona: &str, role: &str) -> Option<String> {
+        let persona = data::persona(persona)?;
+        self.ledger
+            .of_persona(persona)
+            .find(|a| a.data.role == role)
+            .map(|a| a.iban.clone())
+    }
+
+    /// The booking dates of `persona`'s account `role`, newest first: what a test reads to know
+    /// which days a variant's history covers.
+    pub fn booking_dates(&self, persona: &str, role: &str) -> Vec<chrono::NaiveDate> {
+        let Some(persona) = data::persona(persona) else {
+            return Vec::new();
+        };
+        let mut dates: Vec<chrono::NaiveDate> = self
+            .ledger
+            .of_persona(persona)
+            .filter(|a| a.data.role == role)
+            .flat_map(|a| a.transactions.iter().map(|t| t.booking_date))
+            .collect();
+        dates.sort_by(|a, b| b.cmp(a));
+        dates
     }
 
     /// An access token of scope aisp that this bank issued to `persona` and that has already expired.

@@ -58,7 +58,7 @@ pub(super) struct Payment {
     pub body: ValidPayment,
     pub status: PaymentStatus,
     /// The PSU who approved or refused it, and the account debited.
-    pub debtor: Option<(&'static PersonaData, &'static str)>,
+    pub debtor: Option<(&'static PersonaData, String)>,
 }
 
 /// Payment requests by resource id.
@@ -89,7 +89,7 @@ impl PaymentStore {
         id: &str,
         from: &[PaymentStatus],
         to: PaymentStatus,
-        debtor: Option<(&'static PersonaData, &'static str)>,
+        debtor: Option<(&'static PersonaData, String)>,
     ) -> Option<Result<Payment, PaymentStatus>> {
         let mut payments = self.lock();
         let payment = payments.get_mut(id)?;
@@ -146,7 +146,7 @@ fn payment_json(id: &str, payment: &Payment) -> Value {
         "paymentInformationStatus".into(),
         payment.status.as_str().into(),
     );
-    if let Some((_, iban)) = payment.debtor {
+    if let Some((_, iban)) = &payment.debtor {
         request
             .entry("debtorAccount")
             .or_insert_with(|| json!({ "iban": iban }));

@@ -25,6 +25,7 @@ fn expected(name: &str) -> Option<(Value, Value)> {
         "nonce-expires-early" => (json!(201), json!(401)),
         "upload-lost" => (json!([201, 201]), json!([201, 409])),
         "upload-to-unknown-step-accepted" => (json!(404), json!(201)),
+        "upload-not-required" => (json!(409), json!(201)),
         _ => return None,
     })
 }
@@ -106,6 +107,10 @@ async fn probe(name: &str, env: &Env) -> Value {
             ])
         }
         "upload-to-unknown-step-accepted" => json!(env.upload("no-such-step").await.code()),
+        "upload-not-required" => {
+            let (mut walk, _kyc) = env.at_kyc().await;
+            json!(env.step(&mut walk, MULTI, "confirmation").await.code())
+        }
         _ => Value::Null,
     }
 }

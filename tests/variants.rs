@@ -1,0 +1,159 @@
+//! Verdicts that hold on any bank: every family's suite passes against healthy variants of its
+//! embedded bank (other ids, IBANs, dates, orders, key order and documented readings, drawn from a
+//! seed), every fault is still caught inside a variant, boundary checks take their boundary from
+//! the bank's own data, and an error is never taken for a refusal.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use obconf::runner::{self, RunRecord, RunRequest, Verdict};
+use obconf::sandbox::FaultSet;
+
+/// The variants `cargo test` runs for every family. `OBCONF_VARIANT_SEED` moves them, to explore
+/// other variants locally (`obconf self-test --variants N --seed S` runs them all).
+fn seeds() -> [u64; 3] {
+    let first = std::env::var("OBCONF_VARIANT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    [first, first + 1, first + 2]
+}
+
+fn features() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("features")
+}
+
+/// Three variants per family: each must pass everywhere; the faults are shared out between them
+/// (fault k runs in variant k mod 3) so that every fault is proven caught inside a variant
+/// without tripling the matrix's time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthy_variants_pass_and_every_fault_is_caught_inside_one() {
+    let root = features();
+    for family in obconf::steps::families() {
+        for (i, seed) in seeds().into_iter().enumerate() {
+            let matrix =
+                obconf::selftest::mutation_matrix_in(family, &root, Some(seed), &|k| k % 3 == i)
+                    .await
+                    .expect("the matrix runs");
+            assert_eq!(matrix.variant, Some(seed));
+            assert!(
+                matrix.healthy.count(Verdict::Passed) > 10,
+                "{}: too few scenarios passed in variant {seed}",
+                family.about().name
+            );
+            assert!(matrix.is_sound(), "{}", matrix.render());
+        }
+    }
+}
+
+async fn run_family(family: &str, target: obconf::target::Target, name: &str) -> RunRecord {
+    let family = obconf::steps::family(family).expect("a registered family");
+    let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
+    let request = RunRequest {
+        target,
+        features_root: features(),
+        tags: None,
+        name: Some(regex::Regex::new(name).expect("a regex")),
+        concurrency: None,
+        reporter: None,
+        shard: None,
+        fail_fast: false,
+        send_nothing: None,
+    };
+    runner::run(request, family, record.clone())
+        .await
+        .expect("the run starts");
+    let taken = record.lock().expect("the record");
+    taken.clone()
+}
+
+/// A STET variant whose current account of GEORGES has no transaction booked 10 days ago (where
+/// the old check put dateTo), with the fault that includes the dateTo day: STET-AIS-TRX-06 fails,
+/// because its boundary is a booking day the bank itself returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_that_includes_the_date_to_day_fails_whatever_its_dates() {
+    let family = obconf::steps::family("stet").expect("stet");
+    let today = chrono::Utc::now().date_naive();
+    let ten_days_ago = today - chrono::Days::new(10);
+    let mut chosen = None;
+    for seed in 1..200u64 {
+        let mut target = family.embedded_target();
+        target.variant = Some(seed);
+        let bank = family
+            .start_embedded(target, FaultSet::none(), ([127, 0, 0, 1], 0).into())
+            .await
+            .expect("the bank starts");
+        let stet = bank
+            .state
+            .clone()
+            .downcast::<obconf::sandbox::stet::StetBank>()
+            .expect("a STET bank");
+        let dates = stet.booking_dates("GEORGES", "current");
+        if !dates.contains(&ten_days_ago) && dates.len() > 2 {
+            chosen = Some(seed);
+            break;
+        }
+    }
+    let seed = chosen.expect("some variant has no transaction 10 days ago");
+    let mut target = family.embedded_target();
+    target.variant = Some(seed);
+    target.faults = vec!["date-to-inclusive".into()];
+    let record = run_family("stet", target.clone(), "STET-AIS-TRX-06").await;
+    assert_eq!(record.scenarios.len(), 1);
+    let s = &record.scenarios[0];
+    assert_eq!(s.verdict, Verdict::Failed, "variant {seed}: {s:?}");
+    let message = &s.failure.as_ref().expect("a failure").message;
+    assert!(message.contains("dateTo, exclusive"), "{message}");
+
+    target.faults.clear();
+    let healthy = run_family("stet", target, "STET-AIS-TRX-06").await;
+    assert_eq!(
+        healthy.scenarios[0].verdict,
+        Verdict::Passed,
+        "variant {seed}"
+    );
+}
+
+/// STET-OAUTH-04 pointed at a closed port: no response and no TLS alert is no refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_port_is_not_a_refused_handshake() {
+    let family = obconf::steps::family("stet").expect("stet");
+    let bank = family
+        .start_embedded(
+            family.embedded_target(),
+            FaultSet::none(),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .await
+        .expect("the bank starts");
+    let mut target = bank.target.clone();
+    drop(bank);
+    // The bank's port is closed now; the target still names it, with every setting a run needs.
+    target.embedded = false;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let record = run_family("stet", target, "STET-OAUTH-04").await;
+    assert_eq!(record.scenarios.len(), 2);
+    for s in &record.scenarios {
+        assert_eq!(s.verdict, Verdict::Failed, "{}: {:?}", s.name, s.failure);
+        let message = &s.failure.as_ref().expect("a failure").message;
+        assert!(message.contains("no TLS alert"), "{message}");
+    }
+}
+
+/// The three variants `cargo test` runs cover both of Finqware's readings of where the nonce
+/// after an upload-requiring step comes from.
+#[test]
+fn the_tested_variants_cover_both_documented_readings() {
+    let readings: std::collections::BTreeSet<bool> = seeds()
+        .into_iter()
+        .map(|s| {
+            obconf::sandbox::kit::Variant::seeded(s).flip("nonce after an upload-requiring step")
+        })
+        .collect();
+    assert_eq!(
+        readings.len(),
+        2,
+        "seeds {:?} draw one reading only",
+        seeds()
+    );
+}
