@@ -6,6 +6,7 @@
 //! `src/sandbox/<family>/`. Nothing else changes. A step defined in `steps/<family>/` runs only in
 //! that family's scenarios (the runner guards it).
 
+pub mod altareq;
 pub mod common;
 pub mod finqware;
 pub mod saltedge;
