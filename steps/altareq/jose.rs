@@ -331,11 +331,6 @@ fn decode_json(segment: &str) -> Result<Value, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
 }
 
-/// The claims of a compact JWS, without verifying it (our own requests, for evidence and tests).
-pub fn claims_of(jws: &str) -> Option<Value> {
-    decode_json(jws.split('.').nth(1)?).ok()
-}
-
 /// How the PII goes to the bank, for the scenarios that send it wrong (ALT-PAY-03).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PiiForm {

@@ -3,9 +3,19 @@
 //! steps. Everything AlTareq-specific on the TPP's side lives in this folder; the engine knows it
 //! only through [`Family`].
 
-#[allow(dead_code)] // used by the wire and the steps, which come next
+mod authorise;
+mod call;
+mod consents;
+mod cop;
+mod data_sharing;
+mod discovery;
+mod flow;
 mod jose;
+mod oauth;
+mod payments;
+mod security;
 mod settings;
+mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -20,6 +30,7 @@ use crate::sandbox::FaultSet;
 use crate::target::{Target, TargetError};
 
 pub use settings::AltareqSettings;
+pub use wire::AltareqRun;
 
 /// The family's capabilities: what a target declares its bank implements.
 pub const CAPABILITIES: &[&str] = &[
@@ -46,14 +57,6 @@ pub static ABOUT: About = About {
     capabilities: CAPABILITIES,
 };
 
-/// The run's settings, for the steps (the wire comes next).
-#[derive(Debug)]
-pub struct AltareqRun {
-    pub settings: AltareqSettings,
-}
-
-impl Wire for AltareqRun {}
-
 impl Family for Altareq {
     fn about(&self) -> &'static About {
         &ABOUT
@@ -74,8 +77,7 @@ impl Family for Altareq {
     }
 
     fn prepare(&self, target: &Target) -> Result<Arc<dyn Wire>, TargetError> {
-        Ok(Arc::new(AltareqRun {
-            settings: settings::parse(target)?,
-        }))
+        let settings = settings::parse(target)?;
+        Ok(Arc::new(AltareqRun::new(target, settings)?))
     }
 }
