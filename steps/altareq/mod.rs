@@ -9,6 +9,7 @@ mod consents;
 mod cop;
 mod data_sharing;
 mod discovery;
+mod embedded;
 mod flow;
 mod jose;
 mod oauth;
@@ -52,8 +53,8 @@ pub static ABOUT: About = About {
     name: "altareq",
     title: "UAE Open Finance (AlTareq) v2.1 + errata2, FAPI 2.0",
     catalog_prefix: "ALT-",
-    api_prefix: "/open-finance",
-    faults: &[],
+    api_prefix: crate::sandbox::altareq::API_PREFIX,
+    faults: crate::sandbox::altareq::FAULTS,
     capabilities: CAPABILITIES,
 };
 
@@ -64,16 +65,11 @@ impl Family for Altareq {
 
     fn start_embedded(
         &self,
-        _base: Target,
-        _faults: FaultSet,
-        _listen: SocketAddr,
+        base: Target,
+        faults: FaultSet,
+        listen: SocketAddr,
     ) -> BoxFuture<'static, Result<EmbeddedBank, EmbeddedError>> {
-        Box::pin(async {
-            Err(EmbeddedError::Family {
-                family: "altareq",
-                reason: "the model bank is not built into this binary yet".into(),
-            })
-        })
+        Box::pin(embedded::start(base, faults, listen))
     }
 
     fn prepare(&self, target: &Target) -> Result<Arc<dyn Wire>, TargetError> {
