@@ -4,7 +4,8 @@ Feature: Single instant payments and multi-payments
   signed and encrypted to the bank's encryption key, the PSU authorises, POST /token, POST
   /payments (a signed JWT, with an idempotency key), GET /payments: the payment is created (HTTP
   201) and GET returns it with a status. The same idempotency key and body twice make one payment
-  and the second answer returns it. A payment whose PII is not encrypted to the bank is refused with
+  and the second answer returns it; a single instant payment consent allows one payment, so a new
+  key does not make a second. A payment whose PII is not encrypted to the bank is refused with
   a 4xx. "Multi Payments": under one variable-on-demand consent two payments are created and listed
   under the consent, and a payment beyond the consent's limits is refused.
 
@@ -28,6 +29,8 @@ Feature: Single instant payments and multi-payments
     When the TPP posts the same payment again with the same idempotency key
     Then the response status is 201 or 200
     And the answer names the same payment
+    When the TPP posts the payment again with a new idempotency key
+    Then the bank refuses the payment with a 4xx
     When the TPP reads the payment consent with a client-credentials token
     Then exactly the payments made are listed under the consent
 

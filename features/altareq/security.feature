@@ -19,6 +19,7 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
       | flaw                                  |
       | left out                              |
       | signed by a key that is not the TPP's |
+      | signed by the other client's key      |
       | signed RS256                          |
       | whose aud is not the issuer           |
       | whose aud is the PAR endpoint         |

@@ -54,16 +54,34 @@ async fn hub_token(w: &mut ObWorld) -> StepResult {
 
 #[when("the TPP asks the discovery endpoint where the payee's account is held")]
 async fn discover(w: &mut ObWorld) -> StepResult {
-    let cop = settings(w)?;
+    let iban = settings(w)?.iban;
+    ask_discovery(w, iban).await
+}
+
+#[when("the TPP asks the discovery endpoint about the payee's IBAN with wrong check digits")]
+async fn discover_invalid(w: &mut ObWorld) -> StepResult {
+    let iban = wrong_check_digits(&settings(w)?.iban);
+    ask_discovery(w, iban).await
+}
+
+/// The IBAN with its check digits moved by one: ISO 13616 mod-97 then fails, whatever the IBAN.
+fn wrong_check_digits(iban: &str) -> String {
+    let digits: u32 = iban.get(2..4).and_then(|d| d.parse().ok()).unwrap_or(0);
+    let moved = if digits >= 98 { 2 } else { digits + 1 };
+    format!(
+        "{}{moved:02}{}",
+        iban.get(..2).unwrap_or("AE"),
+        iban.get(4..).unwrap_or("")
+    )
+}
+
+async fn ask_discovery(w: &mut ObWorld, iban: String) -> StepResult {
     let token = w
         .state_mut::<Cop>()
         .hub_token
         .clone()
         .ok_or_else(|| Failure::new("no CoP token at the hub"))?;
-    let jwt = signed(
-        w,
-        json!({ "SchemeName": "IBAN", "Identification": cop.iban }),
-    )?;
+    let jwt = signed(w, json!({ "SchemeName": "IBAN", "Identification": iban }))?;
     let url = w.api_url(&format!("{COP}/discovery"))?;
     let req = RequestSpec::new("POST", url)
         .bearer(token)
@@ -230,5 +248,17 @@ async fn no_match(w: &mut ObWorld) -> StepResult {
                 }
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn moving_the_check_digits_breaks_mod_97() {
+        assert_eq!(
+            super::wrong_check_digits("AE070331234567890123456"),
+            "AE080331234567890123456"
+        );
+        assert_eq!(super::wrong_check_digits("AE98x"), "AE02x");
     }
 }

@@ -83,6 +83,7 @@ async fn push_bad_assertion(w: &mut ObWorld, flaw: String) -> StepResult {
         "left out" => AssertionFlaw::Missing,
         "signed by a key that is not the TPP's" => AssertionFlaw::ForeignKey,
         "signed RS256" => AssertionFlaw::Rs256,
+        "signed by the other client's key" => AssertionFlaw::OtherClientsKey,
         "whose aud is not the issuer" => AssertionFlaw::WrongAud,
         "whose aud is the PAR endpoint" => AssertionFlaw::ParUrlAud,
         "whose aud is an array" => AssertionFlaw::ArrayAud,

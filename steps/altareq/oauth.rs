@@ -22,6 +22,8 @@ pub enum AssertionFlaw {
     None,
     Missing,
     ForeignKey,
+    /// Signed by the other registered client's key, under its kid (`iss` still the TPP's).
+    OtherClientsKey,
     Rs256,
     WrongAud,
     ParUrlAud,
@@ -137,6 +139,7 @@ fn assertion(
                 .ok_or_else(|| Failure::new("no client assertion was sent before to reuse"));
         }
         AssertionFlaw::ForeignKey => key = SigningKey::generate(me.key.kid()).map_err(failure)?,
+        AssertionFlaw::OtherClientsKey => key = run.clients[1].key.clone(),
         AssertionFlaw::Rs256 => alg = Alg::Rs256,
         AssertionFlaw::WrongAud => claims["aud"] = json!("https://not-the-issuer.obconf.test"),
         AssertionFlaw::ParUrlAud => claims["aud"] = json!(run.bank().map_err(failure)?.par),

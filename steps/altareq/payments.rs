@@ -167,6 +167,12 @@ async fn replay(w: &mut ObWorld) -> StepResult {
     send_payment(w, url, key, jwt, token).await
 }
 
+#[when("the TPP posts the payment again with a new idempotency key")]
+async fn post_again(w: &mut ObWorld) -> StepResult {
+    let amount = w.state_mut::<Payments>().amount.clone();
+    post(w, Some(amount), PiiForm::Encrypted, false).await
+}
+
 #[then("the payment is created for the consent, with a status of the standard")]
 async fn created(w: &mut ObWorld) -> StepResult {
     let consent = w
