@@ -11,6 +11,7 @@ pub mod cli;
 pub mod family;
 pub mod features;
 pub mod http;
+pub mod openapi;
 pub mod redact;
 pub mod report;
 pub mod runner;

@@ -14,6 +14,7 @@ mod flow;
 mod jose;
 mod oauth;
 mod payments;
+pub mod schemas;
 mod security;
 mod settings;
 mod wire;

@@ -13,6 +13,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use super::jose::{BankKeys, SigningKey};
+use super::schemas::Addressed;
 use super::settings::{AltareqSettings, ClientSettings};
 use crate::family::{Credentials, Wire, WireError};
 use crate::http::{Exchange, HttpClient, RequestSpec};
@@ -166,6 +167,40 @@ impl AltareqRun {
     }
 }
 
+impl AltareqRun {
+    /// The answer's body (a JWT's claims) against its schema in the v2.1-errata2 documents, for
+    /// the bank's OAuth endpoints and the `/open-finance/...` resources; other answers (discovery,
+    /// the hub's sandbox API) have no published schema here.
+    fn check_schema(&self, exchange: &Exchange, body: &Value) -> Result<(), WireError> {
+        let Ok(url) = reqwest::Url::parse(&exchange.request.url) else {
+            return Ok(());
+        };
+        let bare = format!("{}://{}{}", url.scheme(), url.authority(), url.path());
+        let bank = self.bank.get();
+        let addressed = if bank.is_some_and(|b| b.par == bare) {
+            Addressed::Operation("/par")
+        } else if bank.is_some_and(|b| b.token == bare) || url.path().ends_with("/token") {
+            Addressed::Operation("/token")
+        } else if url.path().starts_with(super::ABOUT.api_prefix) {
+            Addressed::Path(url.path())
+        } else {
+            return Ok(());
+        };
+        let Some(status) = exchange.status() else {
+            return Ok(());
+        };
+        super::schemas::check(
+            &exchange.request.method,
+            addressed,
+            status,
+            exchange.header("content-type"),
+            body,
+        )
+        .map(|_| ())
+        .map_err(WireError::new)
+    }
+}
+
 /// A fresh interaction id (RFC 4122 UUID).
 pub fn fresh_id() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -212,14 +247,17 @@ impl Wire for AltareqRun {
     /// A JWT answer is verified and its `message` (or, without one, its claims) is what `Then`
     /// steps read; an answer that says it is a JWT and does not verify fails its step.
     fn unwrap(&self, exchange: &Exchange) -> Result<Option<String>, WireError> {
-        if !is_jwt(exchange) {
-            return Ok(None);
-        }
         let body = exchange
             .response
             .as_ref()
             .map(|r| r.body.trim())
             .unwrap_or("");
+        if !is_jwt(exchange) {
+            if let Ok(json) = serde_json::from_str::<Value>(body) {
+                self.check_schema(exchange, &json)?;
+            }
+            return Ok(None);
+        }
         if body.is_empty() {
             return Ok(None);
         }
@@ -253,6 +291,7 @@ impl Wire for AltareqRun {
                 "the bank's signed answer is addressed (aud) to another client",
             ));
         }
+        self.check_schema(exchange, &claims)?;
         let payload = claims.get("message").cloned().unwrap_or(claims);
         Ok(Some(payload.to_string()))
     }
