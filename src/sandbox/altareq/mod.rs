@@ -216,6 +216,7 @@ fn front_router(bank: &Arc<Bank>) -> Router {
         .route("/auth/{interaction}/doConfirm", post(authorize::do_confirm))
         .route("/auth/{interaction}/doFail", post(authorize::do_fail))
         .fallback(reply::not_found)
+        .method_not_allowed_fallback(reply::method_not_allowed)
         .layer(middleware::from_fn_with_state(Arc::clone(bank), stamp))
         .with_state(Arc::clone(bank))
 }
@@ -265,7 +266,10 @@ fn hub_router(bank: &Arc<Bank>) -> Router {
         )
         .route(&pay("/payments/{id}"), get(payment_views::one))
         .route(&pay("/payment-consents"), get(payment_views::consents))
-        .route(&pay("/payment-consents/{id}"), get(payment_views::consent))
+        .route(
+            &pay("/payment-consents/{id}"),
+            get(payment_views::consent).patch(payment_views::revoke),
+        )
         .route(&cop("/discovery"), post(cop::discovery))
         .route(&cop("/confirmation"), post(cop::confirmation))
         .fallback(reply::not_found)

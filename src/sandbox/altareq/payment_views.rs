@@ -128,7 +128,9 @@ fn cc_token(
         scope: "payments",
         lenient: false,
     };
-    guard::bearer(bank, headers, extensions, need)
+    let token = guard::bearer(bank, headers, extensions, need)?;
+    super::reply::accepts_jwt(headers)?;
+    Ok(token)
 }
 
 /// `GET /payments/{PaymentId}`.
@@ -228,6 +230,44 @@ pub(crate) async fn consents(
             let views: Vec<Value> = list.iter().map(|c| consent_view(&bank, c)).collect();
             answer(&bank, StatusCode::OK, &client_id, &Value::Array(views)).2
         }
+        Err(refusal) => refusal.jwt(&bank, &client_id),
+    }
+}
+
+/// `PATCH /payment-consents/{ConsentId}`: a signed `{"Data":{"Status":"Revoked"}}` → 204.
+pub(crate) async fn revoke(
+    State(bank): State<Arc<Bank>>,
+    extensions: Extensions,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let client_id = caller(&bank, &extensions);
+    let done = cc_token(&bank, &headers, &extensions).and_then(|token| {
+        let client = bank.client(&token.client_id).ok_or(Refusal::Unauthorized)?;
+        let consent = bank
+            .consents
+            .get(&id)
+            .filter(|c| c.client_id == token.client_id && c.kind == Kind::Payment)
+            .ok_or(Refusal::Bare(StatusCode::NOT_FOUND))?;
+        let data = super::signed::message_data(&bank, client, &headers, &body)?;
+        if data["Status"] != "Revoked" {
+            return Err(Refusal::bad_request(
+                "Body.InvalidFormat",
+                "Data.Status must be Revoked",
+            ));
+        }
+        let by = data["RevokedBy"].as_str().unwrap_or("TPP").to_string();
+        let now = bank.clock.now();
+        bank.consents.update(&consent.id, |c| {
+            c.status = super::consent::REVOKED;
+            c.status_updated = now;
+            c.revoked_by = Some(by);
+        });
+        Ok(())
+    });
+    match done {
+        Ok(()) => Refusal::Bare(StatusCode::NO_CONTENT).json(),
         Err(refusal) => refusal.jwt(&bank, &client_id),
     }
 }

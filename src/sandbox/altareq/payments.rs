@@ -90,6 +90,7 @@ fn make(
         lenient,
     };
     let token = guard::bearer(bank, headers, extensions, need)?;
+    super::reply::accepts_jwt(headers)?;
     let client = bank.client(&token.client_id).ok_or(Refusal::Unauthorized)?;
     let key = headers
         .get("x-idempotency-key")
