@@ -1,27 +1,25 @@
 //! Bank data sharing v2.1 (notes §6): accounts, balances, transactions (`fromBookingDateTime` /
-//! `toBookingDateTime`, offsets ignored), parties, and the account-access-consent views (GET by id,
-//! GET by `baseConsentId`, PATCH to revoke).
+//! `toBookingDateTime`, offsets ignored) and parties.
 //!
 //! Account data needs the PSU's token (authorization code, scope `accounts`) of an `Authorized`,
 //! unexpired consent holding the permission, for an account selected at authorisation (403
-//! otherwise). Consent views need a client-credentials token. Answers are JSON, or a signed JWT
-//! for `Accept: application/jwt`; other media types are 406.
+//! otherwise). Answers are JSON, or a signed JWT for `Accept: application/jwt`; other media types
+//! are 406. The consent views live in [`super::account_consents`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
-use super::consent::{self, AUTHORIZED, AWAITING, Consent, Kind, REVOKED};
+use super::consent::{AUTHORIZED, Consent, Kind};
 use super::guard::{self, Need};
 use super::reply::{Refusal, json_response, jwt_response};
 use super::token::{AccessToken, Grant};
-use super::{AIS_BASE, Bank, data, faults, jose};
+use super::{AIS_BASE, Bank, data, faults, jose, shapes};
 
 /// How the client wants the answer.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -149,13 +147,13 @@ pub(crate) async fn list(
                 .and_then(data::user_by_id)
                 .map(|u| u.name)
                 .unwrap_or_default();
-            data::accounts_of(owner).map(data::account_json).collect()
+            data::accounts_of(owner).map(shapes::account_json).collect()
         } else {
             consent
                 .account_ids
                 .iter()
                 .filter_map(|id| data::account(id))
-                .map(data::account_json)
+                .map(shapes::account_json)
                 .collect()
         };
         Ok(envelope(
@@ -184,7 +182,7 @@ pub(crate) async fn one(
             media,
             &token.client_id,
             &path,
-            json!({"Account": [data::account_json(account)]}),
+            json!({"Account": [shapes::account_json(account)]}),
         ))
     })
 }
@@ -211,7 +209,7 @@ pub(crate) async fn balances(
             media,
             &token.client_id,
             &path,
-            data::balances_json(account, bank.clock.now()),
+            shapes::balances_json(account, bank.clock.now()),
         ))
     })
 }
@@ -269,7 +267,7 @@ pub(crate) async fn transactions(
             .filter(|t| window[1].is_none_or(|to| local(t.booked) <= to))
             .filter(|t| consent_from.is_none_or(|from| local(t.booked) >= from))
             .filter(|t| consent_to.is_none_or(|to| local(t.booked) < to))
-            .map(data::transaction_json)
+            .map(shapes::transaction_json)
             .collect();
         let path = format!("/accounts/{id}/transactions");
         Ok(envelope(
@@ -302,7 +300,7 @@ pub(crate) async fn parties(
             media,
             &token.client_id,
             "/parties",
-            json!({"Party": data::party_json(user)}),
+            json!({"Party": shapes::party_json(user)}),
         ))
     })
 }
@@ -322,119 +320,7 @@ pub(crate) async fn account_parties(
         })?;
         let path = format!("/accounts/{id}/parties");
         let body =
-            json!({"AccountId": account.id, "Party": [data::account_party_json(account, user)]});
+            json!({"AccountId": account.id, "Party": [shapes::account_party_json(account, user)]});
         Ok(envelope(&bank, media, &token.client_id, &path, body))
     })
-}
-
-fn cc(bank: &Bank, headers: &HeaderMap, extensions: &Extensions) -> Result<AccessToken, Refusal> {
-    let need = Need {
-        grant: Grant::ClientCredentials,
-        scope: "accounts",
-        lenient: false,
-    };
-    guard::bearer(bank, headers, extensions, need)
-}
-
-/// The data-sharing consent `id` of the token's client.
-fn own_consent(bank: &Bank, token: &AccessToken, id: &str) -> Result<Consent, Refusal> {
-    bank.consents
-        .get(id)
-        .filter(|c| c.client_id == token.client_id && c.kind == Kind::DataSharing)
-        .ok_or(Refusal::Bare(StatusCode::NOT_FOUND))
-}
-
-fn shown_status(bank: &Bank, consent: &Consent) -> &'static str {
-    let status = consent.status_at(bank.clock.now());
-    if status == AUTHORIZED && bank.faults.has(faults::CONSENT_STAYS_AWAITING) {
-        AWAITING
-    } else {
-        status
-    }
-}
-
-/// `GET /account-access-consents/{ConsentId}`.
-pub(crate) async fn consent(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let found = cc(&bank, &headers, &extensions).and_then(|token| own_consent(&bank, &token, &id));
-    match found {
-        Ok(c) => json_response(
-            StatusCode::OK,
-            &consent::data_sharing_view(&bank, &c, shown_status(&bank, &c)),
-            false,
-        ),
-        Err(refusal) => refusal.json(),
-    }
-}
-
-/// `GET /account-access-consents?baseConsentId=`: a bare JSON array.
-pub(crate) async fn consents(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let found = cc(&bank, &headers, &extensions).and_then(|token| {
-        let base = query.get("baseConsentId").ok_or_else(|| {
-            Refusal::bad_request(
-                "Resource.InvalidFormat",
-                "the baseConsentId query parameter is required",
-            )
-        })?;
-        Ok(bank
-            .consents
-            .group(&token.client_id, base, Kind::DataSharing))
-    });
-    match found {
-        Ok(list) => {
-            let views: Vec<Value> = if bank.faults.has(faults::CONSENT_NOT_LISTED) {
-                Vec::new()
-            } else {
-                list.iter()
-                    .map(|c| consent::data_sharing_view(&bank, c, shown_status(&bank, c)))
-                    .collect()
-            };
-            json_response(StatusCode::OK, &Value::Array(views), false)
-        }
-        Err(refusal) => refusal.json(),
-    }
-}
-
-/// `PATCH /account-access-consents/{ConsentId}` `{"Data":{"Status":"Revoked","RevokedBy":"TPP"}}` → 204.
-pub(crate) async fn revoke(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Option<Json<Value>>,
-) -> Response {
-    let done = cc(&bank, &headers, &extensions).and_then(|token| {
-        let c = own_consent(&bank, &token, &id)?;
-        let body = body.map(|Json(b)| b).unwrap_or_default();
-        if body["Data"]["Status"] != "Revoked" {
-            return Err(Refusal::bad_request(
-                "Body.InvalidFormat",
-                "Data.Status must be Revoked",
-            ));
-        }
-        let by = body["Data"]["RevokedBy"]
-            .as_str()
-            .unwrap_or("TPP")
-            .to_string();
-        let now = bank.clock.now();
-        bank.consents.update(&c.id, |c| {
-            c.status = REVOKED;
-            c.status_updated = now;
-            c.revoked_by = Some(by);
-        });
-        Ok(())
-    });
-    match done {
-        Ok(()) => Refusal::Bare(StatusCode::NO_CONTENT).json(),
-        Err(refusal) => refusal.json(),
-    }
 }

@@ -39,6 +39,7 @@ fn handle(
             lenient: false,
         };
         let token = guard::bearer(bank, headers, extensions, need)?;
+        super::reply::accepts_jwt(headers)?;
         let client = bank.client(&token.client_id).ok_or(Refusal::Unauthorized)?;
         let data = signed::message_data(bank, client, headers, body)?;
         if data["SchemeName"] != "IBAN" {

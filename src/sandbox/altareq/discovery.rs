@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{Extensions, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::reply::{Refusal, json_response};
 use super::{Bank, faults, guard};
@@ -64,7 +64,7 @@ pub(crate) async fn jwks(State(bank): State<Arc<Bank>>) -> Response {
     if bank.faults.has(faults::JWKS_WITHOUT_SIG_KEY)
         && let Some(keys) = jwks["keys"].as_array_mut()
     {
-        keys.retain(|k| k["use"] != Value::from("sig"));
+        keys.retain(|k| k["use"] != "sig");
     }
     json_response(StatusCode::OK, &jwks, false)
 }

@@ -12,6 +12,7 @@
 pub mod data;
 pub mod target_file;
 
+mod account_consents;
 mod accounts;
 mod assertion;
 mod authorize;
@@ -26,10 +27,12 @@ mod jose;
 mod keys;
 mod par;
 mod payment_rules;
+mod payment_views;
 mod payments;
 mod pii;
 mod rar;
 mod reply;
+mod shapes;
 mod signed;
 mod token;
 
@@ -213,6 +216,7 @@ fn front_router(bank: &Arc<Bank>) -> Router {
         .route("/auth/{interaction}/doConfirm", post(authorize::do_confirm))
         .route("/auth/{interaction}/doFail", post(authorize::do_fail))
         .fallback(reply::not_found)
+        .method_not_allowed_fallback(reply::method_not_allowed)
         .layer(middleware::from_fn_with_state(Arc::clone(bank), stamp))
         .with_state(Arc::clone(bank))
 }
@@ -248,18 +252,24 @@ fn hub_router(bank: &Arc<Bank>) -> Router {
             get(accounts::account_parties),
         )
         .route(&ais("/parties"), get(accounts::parties))
-        .route(&ais("/account-access-consents"), get(accounts::consents))
+        .route(
+            &ais("/account-access-consents"),
+            get(account_consents::consents),
+        )
         .route(
             &ais("/account-access-consents/{id}"),
-            get(accounts::consent).patch(accounts::revoke),
+            get(account_consents::consent).patch(account_consents::revoke),
         )
         .route(
             &pay("/payments"),
-            post(payments::create).get(payments::by_key),
+            post(payments::create).get(payment_views::by_key),
         )
-        .route(&pay("/payments/{id}"), get(payments::one))
-        .route(&pay("/payment-consents"), get(payments::consents))
-        .route(&pay("/payment-consents/{id}"), get(payments::consent))
+        .route(&pay("/payments/{id}"), get(payment_views::one))
+        .route(&pay("/payment-consents"), get(payment_views::consents))
+        .route(
+            &pay("/payment-consents/{id}"),
+            get(payment_views::consent).patch(payment_views::revoke),
+        )
         .route(&cop("/discovery"), post(cop::discovery))
         .route(&cop("/confirmation"), post(cop::confirmation))
         .fallback(reply::not_found)

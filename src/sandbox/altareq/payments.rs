@@ -1,7 +1,6 @@
-//! Bank service initiation v2.1 (notes §7): `POST /payments` (a signed JWT with the user's payment
-//! token, idempotent per TPP and key, checked against its consent and PII), `GET /payments/{id}`
-//! and `GET /payments` by `x-idempotency-key` (client-credentials token), and the payment-consent
-//! views with `PaymentConsumption` and `Links.Related` (one URL per payment made).
+//! Bank service initiation v2.1 (notes §7): `POST /payments`, a signed JWT with the user's payment
+//! token, idempotent per TPP and key, checked against its consent and PII. What the payment APIs
+//! show and the reads live in [`super::payment_views`].
 //!
 //! Every answer, refusals included, is a signed JWT (`application/jwt`); 401/404/415 have no body.
 //! A refused payment leaves nothing behind: no payment, no consumption, no idempotency record.
@@ -10,18 +9,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use chrono::{DateTime, Duration, Utc};
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use super::consent::{AUTHORIZED, CONSUMED, Consent, Kind};
 use super::guard::{self, Need};
 use super::idempotency::{self, Original};
-use super::reply::{JSON, JWT, Refusal, jwt_response};
+use super::payment_views::{answer, caller, payment_url, payment_view};
+use super::reply::Refusal;
 use super::token::{AccessToken, Grant};
-use super::{Bank, PAY_BASE, data, faults, jose, payment_rules, pii, signed};
+use super::{Bank, faults, payment_rules, pii, signed};
 use crate::sandbox::kit::Locked;
 
 const BILLING_TYPES: &[&str] = &[
@@ -47,12 +47,12 @@ pub(crate) struct Payment {
 pub(crate) struct PaymentStore(Locked<HashMap<String, Payment>>);
 
 impl PaymentStore {
-    fn get(&self, id: &str) -> Option<Payment> {
+    pub(crate) fn get(&self, id: &str) -> Option<Payment> {
         self.0.lock().get(id).cloned()
     }
 
     /// (creation time, amount) of the payments made under `consent`.
-    fn made(&self, consent: &Consent) -> Vec<(DateTime<Utc>, i64)> {
+    pub(crate) fn made(&self, consent: &Consent) -> Vec<(DateTime<Utc>, i64)> {
         let payments = self.0.lock();
         consent
             .payment_ids
@@ -61,102 +61,6 @@ impl PaymentStore {
             .map(|p| (p.created, p.cents))
             .collect()
     }
-}
-
-fn payment_url(bank: &Bank, id: &str) -> String {
-    format!("{}{PAY_BASE}/payments/{id}", bank.rs())
-}
-
-fn consent_url(bank: &Bank, id: &str) -> String {
-    format!("{}{PAY_BASE}/payment-consents/{id}", bank.rs())
-}
-
-/// The payment as its resource shows it at `now` (settled one second after creation).
-fn payment_view(bank: &Bank, p: &Payment, now: DateTime<Utc>) -> Value {
-    let settled = now >= p.created + Duration::seconds(1);
-    let status = if settled {
-        "AcceptedSettlementCompleted"
-    } else {
-        "Pending"
-    };
-    let updated = if settled {
-        p.created + Duration::seconds(1)
-    } else {
-        p.created
-    };
-    let mut data = json!({
-        "PaymentId": p.id,
-        "ConsentId": p.consent_id,
-        "Status": status,
-        "StatusUpdateDateTime": data::stamp(updated),
-        "CreationDateTime": data::stamp(p.created),
-        "Instruction": p.data["Instruction"],
-        "PaymentPurposeCode": p.data["PaymentPurposeCode"],
-        "OpenFinanceBilling": p.data["OpenFinanceBilling"],
-    });
-    for optional in ["DebtorReference", "CreditorReference"] {
-        if let Some(v) = p.data.get(optional) {
-            data[optional] = v.clone();
-        }
-    }
-    json!({
-        "Data": data,
-        "Links": {"Self": payment_url(bank, &p.id), "Related": consent_url(bank, &p.consent_id)},
-        "Meta": {},
-    })
-}
-
-/// The payment consent's `Data` (token `authorization_details` and the consent views).
-pub(crate) fn consent_data(bank: &Bank, consent: &Consent) -> Value {
-    let now = bank.clock.now();
-    let mut data = consent.body.clone();
-    data["Status"] = json!(consent.status_at(now));
-    data["CreationDateTime"] = json!(data::stamp(consent.created));
-    data["StatusUpdateDateTime"] = json!(data::stamp(consent.status_updated));
-    data["OpenFinanceBilling"] = json!({"IsLargeCorporate": false});
-    data["PaymentConsumption"] =
-        payment_rules::consumption(consent, &bank.payments.made(consent), now);
-    data
-}
-
-fn consent_view(bank: &Bank, consent: &Consent) -> Value {
-    let related: Vec<String> = consent
-        .payment_ids
-        .iter()
-        .map(|id| payment_url(bank, id))
-        .collect();
-    json!({
-        "Data": consent_data(bank, consent),
-        "Links": {"Self": consent_url(bank, &consent.id), "Related": related},
-        "Meta": {},
-    })
-}
-
-/// A signed answer (plain JSON under `unsigned-payment-response`).
-fn answer(
-    bank: &Bank,
-    status: StatusCode,
-    client_id: &str,
-    message: &Value,
-) -> (String, &'static str, Response) {
-    if bank.faults.has(faults::UNSIGNED_PAYMENT_RESPONSE) {
-        let body = message.to_string();
-        (
-            body.clone(),
-            JSON,
-            super::reply::json_response(status, message, false),
-        )
-    } else {
-        let token = jose::signed_message(bank, client_id, message);
-        (token.clone(), JWT, jwt_response(status, token))
-    }
-}
-
-/// The client id refusals are signed for: the connection's client.
-fn caller(bank: &Bank, extensions: &Extensions) -> String {
-    guard::connection_client(bank, extensions)
-        .map(|c| c.client_id.clone())
-        .unwrap_or_default()
 }
 
 /// `POST /payments`.
@@ -186,6 +90,7 @@ fn make(
         lenient,
     };
     let token = guard::bearer(bank, headers, extensions, need)?;
+    super::reply::accepts_jwt(headers)?;
     let client = bank.client(&token.client_id).ok_or(Refusal::Unauthorized)?;
     let key = headers
         .get("x-idempotency-key")
@@ -349,16 +254,14 @@ fn check_data(data: &Value) -> Result<i64, Refusal> {
         .as_str()
         .and_then(payment_rules::cents)
         .ok_or_else(|| invalid("Instruction.Amount.Amount must match ^\\d{1,16}\\.\\d{2}$"))?;
-    if !data["Instruction"]["Amount"]["Currency"]
+    if data["Instruction"]["Amount"]["Currency"]
         .as_str()
-        .is_some_and(|c| c.len() == 3)
+        .map(str::len)
+        != Some(3)
     {
         return Err(invalid("Instruction.Amount.Currency is required"));
     }
-    if !data["PaymentPurposeCode"]
-        .as_str()
-        .is_some_and(|p| p.len() == 3)
-    {
+    if data["PaymentPurposeCode"].as_str().map(str::len) != Some(3) {
         return Err(invalid("PaymentPurposeCode is required"));
     }
     if !data["OpenFinanceBilling"]["Type"]
@@ -370,118 +273,4 @@ fn check_data(data: &Value) -> Result<i64, Refusal> {
         ));
     }
     Ok(amount)
-}
-
-fn cc_token(
-    bank: &Bank,
-    headers: &HeaderMap,
-    extensions: &Extensions,
-) -> Result<AccessToken, Refusal> {
-    let need = Need {
-        grant: Grant::ClientCredentials,
-        scope: "payments",
-        lenient: false,
-    };
-    guard::bearer(bank, headers, extensions, need)
-}
-
-/// `GET /payments/{PaymentId}`.
-pub(crate) async fn one(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let client_id = caller(&bank, &extensions);
-    let found = cc_token(&bank, &headers, &extensions).and_then(|token| {
-        bank.payments
-            .get(&id)
-            .filter(|p| p.client_id == token.client_id)
-            .ok_or(Refusal::Bare(StatusCode::NOT_FOUND))
-    });
-    match found {
-        Ok(p) => {
-            answer(
-                &bank,
-                StatusCode::OK,
-                &client_id,
-                &payment_view(&bank, &p, bank.clock.now()),
-            )
-            .2
-        }
-        Err(refusal) => refusal.jwt(&bank, &client_id),
-    }
-}
-
-/// `GET /payments` with `x-idempotency-key`: where the payment made under that key is.
-pub(crate) async fn by_key(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-) -> Response {
-    let client_id = caller(&bank, &extensions);
-    let found = cc_token(&bank, &headers, &extensions).and_then(|token| {
-        let key = headers
-            .get("x-idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                Refusal::bad_request("Resource.InvalidFormat", "x-idempotency-key is required")
-            })?;
-        bank.idempotency
-            .find(&token.client_id, key, bank.clock.now())
-            .ok_or(Refusal::Bare(StatusCode::NOT_FOUND))
-    });
-    match found {
-        Ok(original) => {
-            let message = json!({"Data": {}, "Links": {"Self": payment_url(&bank, &original.payment_id)}, "Meta": {}});
-            answer(&bank, StatusCode::OK, &client_id, &message).2
-        }
-        Err(refusal) => refusal.jwt(&bank, &client_id),
-    }
-}
-
-/// `GET /payment-consents/{ConsentId}`.
-pub(crate) async fn consent(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let client_id = caller(&bank, &extensions);
-    let found = cc_token(&bank, &headers, &extensions).and_then(|token| {
-        bank.consents
-            .get(&id)
-            .filter(|c| c.client_id == token.client_id && c.kind == Kind::Payment)
-            .ok_or(Refusal::Bare(StatusCode::NOT_FOUND))
-    });
-    match found {
-        Ok(c) => answer(&bank, StatusCode::OK, &client_id, &consent_view(&bank, &c)).2,
-        Err(refusal) => refusal.jwt(&bank, &client_id),
-    }
-}
-
-/// `GET /payment-consents?baseConsentId=`.
-pub(crate) async fn consents(
-    State(bank): State<Arc<Bank>>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let client_id = caller(&bank, &extensions);
-    let found = cc_token(&bank, &headers, &extensions).and_then(|token| {
-        let base = query.get("baseConsentId").ok_or_else(|| {
-            Refusal::bad_request(
-                "Resource.InvalidFormat",
-                "the baseConsentId query parameter is required",
-            )
-        })?;
-        Ok(bank.consents.group(&token.client_id, base, Kind::Payment))
-    });
-    match found {
-        Ok(list) => {
-            let views: Vec<Value> = list.iter().map(|c| consent_view(&bank, c)).collect();
-            answer(&bank, StatusCode::OK, &client_id, &Value::Array(views)).2
-        }
-        Err(refusal) => refusal.jwt(&bank, &client_id),
-    }
 }

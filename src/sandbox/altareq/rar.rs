@@ -287,7 +287,7 @@ fn payment(consent: &Map<String, Value>, now: DateTime<Utc>) -> Result<(), OAuth
     let pii = consent
         .get("PersonalIdentifiableInformation")
         .and_then(Value::as_str);
-    if !pii.is_some_and(|p| super::jose::parts(p) == 5) {
+    if pii.is_none_or(|p| super::jose::parts(p) != 5) {
         return Err(bad(
             "[0].consent.PersonalIdentifiableInformation",
             "a compact JWE (five parts) encrypted to the bank's use=enc key is required",
@@ -327,7 +327,7 @@ fn multi_payment(multi: &Value, now: DateTime<Utc>, path: &str) -> Result<(), OA
         aed(value, &format!("{path}.MaximumCumulativeValueOfPayments"))?;
     }
     if let Some(count) = multi.get("MaximumCumulativeNumberOfPayments")
-        && !count.as_u64().is_some_and(|n| n > 0)
+        && count.as_u64().is_none_or(|n| n == 0)
     {
         return Err(bad(
             &format!("{path}.MaximumCumulativeNumberOfPayments"),

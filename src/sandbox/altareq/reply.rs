@@ -178,6 +178,24 @@ pub(crate) fn jwt_response(status: StatusCode, token: String) -> Response {
     response
 }
 
+/// Payments and CoP answer only `application/jwt`: any other `Accept` is 406.
+pub(crate) fn accepts_jwt(headers: &axum::http::HeaderMap) -> Result<(), Refusal> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let fits = accept.split(',').any(|m| {
+        matches!(
+            m.split(';').next().unwrap_or("").trim(),
+            "application/jwt" | "*/*" | "application/*" | ""
+        )
+    });
+    if fits {
+        Ok(())
+    } else {
+        Err(Refusal::Bare(StatusCode::NOT_ACCEPTABLE))
+    }
+}
+
 /// Anything outside the documented paths: 404 without a body.
 pub(crate) async fn not_found() -> Response {
     Refusal::Bare(StatusCode::NOT_FOUND).json()

@@ -53,13 +53,13 @@ pub(crate) fn message_data(
         return Err(bad("JWS.InvalidClaim", "iss must be the client_id"));
     }
     let now = bank.clock.now().timestamp();
-    if !jws.number("exp").is_some_and(|exp| exp > now) {
+    if jws.number("exp").is_none_or(|exp| exp <= now) {
         return Err(bad(
             "JWS.InvalidClaim",
             "exp is required and must be in the future",
         ));
     }
-    if !jws.number("nbf").is_some_and(|nbf| nbf <= now + SKEW_SECS) {
+    if jws.number("nbf").is_none_or(|nbf| nbf > now + SKEW_SECS) {
         return Err(bad(
             "JWS.InvalidClaim",
             "nbf is required and must not be in the future",

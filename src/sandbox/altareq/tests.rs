@@ -7,6 +7,8 @@
 //! target file and the snapshots. Tests never depend on the wall-clock date: dates come from the
 //! clock at run time and are redacted in snapshots.
 
+mod authorisation;
+mod binding;
 mod cop;
 mod data_sharing;
 mod faults;

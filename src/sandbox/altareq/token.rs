@@ -25,7 +25,7 @@ use super::assertion::{self, Endpoint};
 use super::consent::{AUTHORIZED, Consent, Kind};
 use super::keys::Client;
 use super::reply::{OAuthError, json_response};
-use super::{Bank, faults, guard, jose, payments};
+use super::{Bank, faults, guard, jose, payment_views};
 use crate::sandbox::kit::{Locked, random};
 
 /// Access-token lifetime (NB: 10 minutes).
@@ -258,7 +258,7 @@ fn authorization_details(bank: &Bank, consent: &Consent) -> Value {
             view.as_object_mut().map(|v| v.remove("Links"));
             view
         }
-        Kind::Payment => json!({"Data": payments::consent_data(bank, consent)}),
+        Kind::Payment => json!({"Data": payment_views::consent_data(bank, consent)}),
     };
     json!([{"type": consent.kind.urn(), "consent": lodged}])
 }

@@ -1,13 +1,12 @@
-//! Each security check's refusal with its documented code: client assertions (ALT-SEC-01), request
-//! objects (ALT-SEC-02), PKCE and one-time codes (ALT-SEC-03), certificate-bound tokens
-//! (ALT-SEC-04) and scopes per grant (ALT-SEC-05).
+//! PAR's refusals with their documented codes: client assertions (ALT-SEC-01), request objects
+//! (ALT-SEC-02), parameters and the rich authorization request. The token endpoint and the
+//! resource server's checks are in `binding.rs`.
 
 use serde_json::{Value, json};
 
 use super::tpp::{Env, Signer, now, pkce, sign};
 use super::*;
 use crate::sandbox::altareq::assertion::ASSERTION_TYPE;
-use crate::sandbox::altareq::{AIS_BASE, PAY_BASE};
 
 /// A valid request object of client 1 for a data-sharing consent.
 fn valid_request(env: &Env) -> Value {
@@ -334,151 +333,4 @@ async fn par_checks_its_parameters_and_the_rich_authorization_request() {
         )
         .await;
     assert_eq!(with_uri.status(), 400);
-}
-
-#[tokio::test]
-async fn the_token_endpoint_wants_the_right_verifier_and_a_code_used_once() {
-    let env = Env::healthy().await;
-    let (code, verifier, _) = env
-        .code_for(
-            env.c1(),
-            "accounts openid",
-            data_sharing_details(),
-            &[MITS_CURRENT],
-        )
-        .await;
-    let wrong = env.redeem(&code, Some(&format!("{verifier}x"))).await;
-    assert_eq!(wrong.status(), 400);
-    assert_eq!(
-        wrong.json::<Value>().await.unwrap()["error"],
-        "invalid_grant"
-    );
-    let none = env.redeem(&code, None).await;
-    assert_eq!(
-        none.json::<Value>().await.unwrap()["error"],
-        "invalid_grant"
-    );
-    let first: Value = env
-        .redeem(&code, Some(&verifier))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let access = first["access_token"].as_str().unwrap();
-    assert_eq!(
-        env.get(&format!("{AIS_BASE}/accounts"), access)
-            .await
-            .status(),
-        200
-    );
-    let again = env.redeem(&code, Some(&verifier)).await;
-    assert_eq!(again.status(), 400);
-    assert_eq!(
-        again.json::<Value>().await.unwrap()["error"],
-        "invalid_grant"
-    );
-    assert_eq!(
-        env.get(&format!("{AIS_BASE}/accounts"), access)
-            .await
-            .status(),
-        401,
-        "the first token is revoked"
-    );
-    let no_assertion = env
-        .hub1
-        .post(env.rs("/token"))
-        .form(&[("grant_type", "authorization_code"), ("code", "x")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        no_assertion.json::<Value>().await.unwrap()["error"],
-        "invalid_client"
-    );
-}
-
-#[tokio::test]
-async fn a_token_works_only_over_the_certificate_it_is_bound_to() {
-    let env = Env::healthy().await;
-    let auth = env.data_sharing().await;
-    let path = env.rs(&format!("{AIS_BASE}/accounts"));
-    let other = env
-        .hub2
-        .get(&path)
-        .bearer_auth(auth.access())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 401);
-    assert!(
-        env.hub_none
-            .get(&path)
-            .bearer_auth(auth.access())
-            .send()
-            .await
-            .is_err()
-    );
-    let forged = env
-        .hub2
-        .get(&path)
-        .bearer_auth(auth.access())
-        .header("x-cert-dn", format!("CN={}", env.c1().client_id))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 401);
-    assert_eq!(
-        env.hub1
-            .get(&path)
-            .bearer_auth(auth.access())
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-}
-
-#[tokio::test]
-async fn data_sharing_and_payment_tokens_are_refused_on_each_others_apis_with_403() {
-    let env = Env::healthy().await;
-    let data = env.data_sharing().await;
-    let payment = env.payment_consent(single_payment()).await;
-    let body = super::payments::payment_jwt(
-        &env,
-        &payment.consent_id,
-        "150.00",
-        &env.pii(payment_pii()).await,
-    );
-    let refused = super::payments::post_payment(&env, data.access(), &body, "k-sec-05").await;
-    assert_eq!(refused.status(), 403);
-    let message = super::tpp::claims(&refused.text().await.unwrap())["message"].clone();
-    assert_eq!(message["Errors"][0]["Code"], "AccessToken.InvalidScope");
-    let read = env
-        .get(
-            &format!("{AIS_BASE}/accounts/{MITS_CURRENT}/transactions"),
-            payment.access(),
-        )
-        .await;
-    assert_eq!(read.status(), 403);
-    assert_eq!(
-        read.json::<Value>().await.unwrap()["Errors"][0]["Code"],
-        "AccessToken.InvalidScope"
-    );
-    let cc = env.cc_token("payments openid").await;
-    let consent = env
-        .get(
-            &format!("{PAY_BASE}/payment-consents/{}", payment.consent_id),
-            &cc,
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let consent = super::tpp::claims(&consent);
-    assert_eq!(consent["message"]["Links"]["Related"], json!([]));
-    assert_eq!(
-        consent["message"]["Data"]["PaymentConsumption"]["CumulativeNumberOfPayments"],
-        0
-    );
 }

@@ -126,6 +126,11 @@ impl Env {
         Self::with_faults(FaultSet::parse(&[name], FAULTS).expect("a fault of this bank")).await
     }
 
+    /// The bank's time (tests may move its clock), in seconds.
+    pub fn now(&self) -> i64 {
+        self.started.bank.clock().now().timestamp()
+    }
+
     pub fn c1(&self) -> &ClientKit {
         &self.started.client1
     }
@@ -144,7 +149,7 @@ impl Env {
 
     /// Claims of a valid client assertion of `kit`.
     pub fn assertion_claims(&self, kit: &ClientKit) -> Value {
-        let t = now();
+        let t = self.now();
         json!({"iss": kit.client_id, "sub": kit.client_id, "aud": self.issuer(), "iat": t, "exp": t + 60, "jti": uuid::Uuid::new_v4().to_string()})
     }
 
@@ -160,7 +165,7 @@ impl Env {
         details: Value,
         challenge: &str,
     ) -> Value {
-        let t = now();
+        let t = self.now();
         json!({
             "iss": kit.client_id, "aud": self.issuer(), "client_id": kit.client_id,
             "response_type": "code", "redirect_uri": REDIRECT_URI, "scope": scope,
