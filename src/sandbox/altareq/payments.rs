@@ -156,7 +156,9 @@ fn make(
         .is_some();
     bank.consents.update(&consent.id, |c| {
         c.payment_ids.push(payment.id.clone());
-        if single || bank.faults.has(faults::MULTI_CONSENT_CONSUMED) {
+        // `second-single-payment` leaves the consent open for another payment.
+        let used_up = single && !bank.faults.has(faults::SECOND_SINGLE_PAYMENT);
+        if used_up || bank.faults.has(faults::MULTI_CONSENT_CONSUMED) {
             c.status = CONSUMED;
             c.status_updated = now;
         }
