@@ -178,3 +178,52 @@ fn a_command_authoriser_needs_a_command() {
     .unwrap_err();
     assert!(err.contains("needs a command"), "{err}");
 }
+
+#[test]
+fn every_request_carries_an_interaction_id_and_payments_an_idempotency_key() {
+    use crate::family::Family;
+    use crate::http::RequestSpec;
+    crate::tls::install_crypto_provider();
+    let dir = keys_folder("wire");
+    let path = dir.join("alt.yaml");
+    std::fs::write(&path, example_text()).unwrap();
+    let target = Target::load(&path, &|_| None).unwrap();
+    let wire = super::ALTAREQ
+        .prepare(&target)
+        .expect("the example prepares a wire");
+    let mut token = RequestSpec::new("POST", "https://as1.lfi.example/token");
+    wire.decorate(&mut token).unwrap();
+    let id = token
+        .headers
+        .iter()
+        .find(|(k, _)| k == "x-fapi-interaction-id")
+        .map(|(_, v)| v.clone())
+        .expect("an interaction id on a token request");
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "a UUID: {id}");
+    assert!(!token.has_header("x-idempotency-key"));
+    let mut payment = RequestSpec::new("POST", "/open-finance/payment/v2.1/payments")
+        .header("x-fapi-interaction-id", "mine");
+    payment.omit.push("x-fapi-customer-ip-address".into());
+    wire.decorate(&mut payment).unwrap();
+    assert!(payment.has_header("x-idempotency-key") && payment.has_header("x-fapi-auth-date"));
+    assert!(
+        !payment.has_header("x-fapi-customer-ip-address"),
+        "an omitted header stays out"
+    );
+    let kept: Vec<&str> = payment
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "x-fapi-interaction-id")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(kept, ["mine"], "a header the request has is left alone");
+    let names = wire.credentials().fields;
+    for f in [
+        "client_assertion",
+        "request",
+        "code_verifier",
+        "PersonalIdentifiableInformation",
+    ] {
+        assert!(names.contains(&f), "{f} is a credential field");
+    }
+}
