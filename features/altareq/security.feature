@@ -14,6 +14,7 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
     Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
     When the TPP pushes the authorization request with a client assertion <flaw>
     Then the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing
+    And the answer matches its schema in the UAE v2.1-errata2 documents
 
     Examples:
       | flaw                                  |
@@ -53,6 +54,7 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
     Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
     When the TPP pushes the authorization request with a request object <flaw>
     Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+    And the answer matches its schema in the UAE v2.1-errata2 documents
 
     Examples:
       | flaw                             |
