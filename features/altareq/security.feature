@@ -21,11 +21,27 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
       | left out                              |
       | signed by a key that is not the TPP's |
       | signed by the other client's key      |
-      | signed RS256                          |
-      | whose aud is not the issuer           |
       | whose aud is the PAR endpoint         |
       | whose aud is an array                 |
       | that has expired                      |
+
+  # The model bank has no fault of its own for an RS256 assertion or a foreign aud: these flaws are
+  # checked beside one a fault can break, so that the scenario is proven able to fail.
+  @ALT-SEC-01
+  Scenario: ALT-SEC-01 PAR with a client assertion signed RS256, or by a key that is not the TPP's, is refused
+    Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
+    When the TPP pushes the authorization request with a client assertion signed RS256
+    Then the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing
+    When the TPP pushes the authorization request with a client assertion signed by a key that is not the TPP's
+    Then the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing
+
+  @ALT-SEC-01
+  Scenario: ALT-SEC-01 PAR with a client assertion whose aud is not the issuer, or is the PAR endpoint, is refused
+    Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
+    When the TPP pushes the authorization request with a client assertion whose aud is not the issuer
+    Then the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing
+    When the TPP pushes the authorization request with a client assertion whose aud is the PAR endpoint
+    Then the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing
 
   @ALT-SEC-01
   Scenario: ALT-SEC-01 A client assertion whose jti was seen before is refused
@@ -60,13 +76,35 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
       | flaw                             |
       | whose signature does not verify  |
       | signed with alg none             |
-      | whose exp has passed             |
-      | without exp                      |
-      | without nbf                      |
-      | whose nbf is 20 minutes old      |
-      | whose aud is not the issuer      |
-      | signed by the other client's key |
       | that is not signed               |
+
+  # The model bank has no fault of its own for a missing exp or nbf, an old nbf or a foreign aud in
+  # the request object: these flaws are checked beside one a fault can break.
+  @ALT-SEC-02
+  Scenario: ALT-SEC-02 PAR with a request object whose exp has passed, or without exp, is refused
+    Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
+    When the TPP pushes the authorization request with a request object without exp
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+    When the TPP pushes the authorization request with a request object whose exp has passed
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+
+  @ALT-SEC-02
+  Scenario: ALT-SEC-02 PAR with a request object without nbf, whose nbf is 20 minutes old, or whose exp has passed, is refused
+    Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
+    When the TPP pushes the authorization request with a request object without nbf
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+    When the TPP pushes the authorization request with a request object whose nbf is 20 minutes old
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+    When the TPP pushes the authorization request with a request object whose exp has passed
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+
+  @ALT-SEC-02
+  Scenario: ALT-SEC-02 PAR with a request object whose aud is not the issuer, or signed by the other client's key, is refused
+    Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
+    When the TPP pushes the authorization request with a request object whose aud is not the issuer
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
+    When the TPP pushes the authorization request with a request object signed by the other client's key
+    Then the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri
 
   @ALT-SEC-03
   Scenario Outline: ALT-SEC-03 A token request <how> is refused
