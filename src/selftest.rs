@@ -160,17 +160,7 @@ pub async fn mutation_matrix_in(
         let mut target = family.embedded_target();
         target.faults = faults;
         target.variant = variant;
-        RunRequest {
-            target,
-            features_root: features_root.to_path_buf(),
-            tags: None,
-            name: None,
-            concurrency: None,
-            reporter: None,
-            shard: None,
-            fail_fast: false,
-            send_nothing: None,
-        }
+        RunRequest::new(target, features_root.to_path_buf())
     };
     let healthy = run_once(family, run_with(Vec::new())).await?;
     let ran: BTreeSet<String> = healthy

@@ -16,7 +16,12 @@ use crate::family::Family;
 
 /// Every family obconf knows, in the order `obconf run` runs them.
 pub fn families() -> Vec<&'static dyn Family> {
-    vec![&stet::STET, &saltedge::SALTEDGE, &finqware::FINQWARE]
+    vec![
+        &stet::STET,
+        &saltedge::SALTEDGE,
+        &finqware::FINQWARE,
+        &altareq::ALTAREQ,
+    ]
 }
 
 /// The family named `name` (a target file's `family:`).

@@ -53,14 +53,18 @@ fn default_run_passes_against_the_embedded_bank_and_writes_both_reports() {
             .unwrap();
     assert_eq!(
         coverage["runs"].as_array().map(Vec::len),
-        Some(3),
+        Some(obconf::steps::families().len()),
         "{coverage}"
     );
     let mandatory: Vec<&str> = t
         .lines()
         .filter_map(|l| l.strip_prefix("mandatory ids passed "))
         .collect();
-    assert_eq!(mandatory.len(), 3, "one line per family: {t}");
+    assert_eq!(
+        mandatory.len(),
+        obconf::steps::families().len(),
+        "one line per family: {t}"
+    );
     for line in mandatory {
         let (passed, total) = line
             .split_once(' ')
@@ -227,7 +231,11 @@ fn run_json_is_written_by_every_run_and_reads_back() {
     let doc: obconf::runner::RunDocument =
         serde_json::from_str(&json).expect("run.json reads back");
     assert_eq!(doc.format, obconf::runner::RunDocument::FORMAT);
-    assert_eq!(doc.runs.len(), 3, "one run per family");
+    assert_eq!(
+        doc.runs.len(),
+        obconf::steps::families().len(),
+        "one run per family"
+    );
     assert_eq!(doc.catalog_version, obconf::catalog::catalog_version());
     let stet = &doc.runs[0];
     assert_eq!(

@@ -169,17 +169,11 @@ async fn finqware_nonce_expiry_waits_for_real_against_a_bank_with_a_short_expiry
     };
     let run = |target| async move {
         let record = Arc::new(Mutex::new(RunRecord::new("", "finqware")));
-        let request = RunRequest {
+        let request = RunRequest::new(
             target,
-            features_root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features"),
-            tags: None,
-            name: Some(regex::Regex::new("FQ-STEP-03").expect("a regex")),
-            concurrency: None,
-            reporter: None,
-            shard: None,
-            fail_fast: false,
-            send_nothing: None,
-        };
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features"),
+        )
+        .named(regex::Regex::new("FQ-STEP-03").expect("a regex"));
         runner::run(request, family, record.clone())
             .await
             .expect("the run starts");

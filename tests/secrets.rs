@@ -23,17 +23,7 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
         let mut target = stet.embedded_target();
         target.faults = vec![fault.to_string()];
         let record = Arc::new(Mutex::new(RunRecord::new("", "stet")));
-        let request = RunRequest {
-            target,
-            features_root: root.clone(),
-            tags: None,
-            name: None,
-            concurrency: None,
-            reporter: None,
-            shard: None,
-            fail_fast: false,
-            send_nothing: None,
-        };
+        let request = RunRequest::new(target, root.clone());
         runner::run(request, stet, record.clone())
             .await
             .expect("the run starts");
@@ -75,4 +65,52 @@ async fn no_registered_secret_reaches_the_console_or_a_report() {
         leaked, 0,
         "{leaked} registered secrets appear in the output"
     );
+}
+
+/// AlTareq: no key, assertion, request object, code, code verifier, token or PII leaves the run,
+/// also when failures print the PAR, token and payment exchanges as evidence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_altareq_credential_or_pii_reaches_the_console_or_a_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    let family = obconf::steps::family("altareq").expect("the AlTareq family");
+    let mut records = Vec::new();
+    // Faults whose failing scenarios show PAR, token and payment exchanges as evidence.
+    for fault in ["allow-code-reuse", "accept-plain-pii", "ignore-cnf"] {
+        let mut target = family.embedded_target();
+        target.faults = vec![fault.to_string()];
+        let record = Arc::new(Mutex::new(RunRecord::new("", "altareq")));
+        let request = RunRequest::new(target, root.clone());
+        runner::run(request, family, record.clone())
+            .await
+            .expect("the run starts");
+        let r = record.lock().unwrap().clone();
+        assert!(
+            r.count(Verdict::Failed) > 0,
+            "{fault} fails some scenario, so evidence is printed"
+        );
+        records.push(r);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    obconf::report::write_files(&records, dir.path()).unwrap();
+    let mut everything = obconf::report::console::summary(&records);
+    for f in ["junit.xml", "cucumber.json", "run.json", "report.html"] {
+        everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap());
+    }
+    assert!(everything.contains("[REDACTED]"), "evidence was rendered");
+    let secrets = obconf::redact::registered();
+    let leaked: Vec<&String> = secrets
+        .iter()
+        .filter(|s| everything.contains(s.as_str()))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "{} registered secrets appear in the output",
+        leaked.len()
+    );
+    for shape in ["PRIVATE KEY-----", "\"Initiation\"", "\"CreditorAccount\""] {
+        assert!(
+            !everything.contains(shape),
+            "`{shape}` (a key or plain PII) appears in the output"
+        );
+    }
 }

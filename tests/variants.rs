@@ -60,17 +60,8 @@ async fn try_run_family(
 ) -> (RunRecord, Result<(), runner::RunError>) {
     let family = obconf::steps::family(family).expect("a registered family");
     let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
-    let request = RunRequest {
-        target,
-        features_root: features(),
-        tags: None,
-        name: Some(regex::Regex::new(name).expect("a regex")),
-        concurrency: None,
-        reporter: None,
-        shard: None,
-        fail_fast: false,
-        send_nothing: None,
-    };
+    let request =
+        RunRequest::new(target, features()).named(regex::Regex::new(name).expect("a regex"));
     let result = runner::run(request, family, record.clone()).await;
     let taken = record.lock().expect("the record");
     (taken.clone(), result)

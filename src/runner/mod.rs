@@ -67,6 +67,30 @@ pub struct RunRequest {
     pub send_nothing: Option<String>,
 }
 
+impl RunRequest {
+    /// Every scenario of `target`'s family under `features_root`, with the defaults of a plain
+    /// `obconf run`: no selection, no shard, no reporter.
+    pub fn new(target: Target, features_root: PathBuf) -> Self {
+        Self {
+            target,
+            features_root,
+            tags: None,
+            name: None,
+            concurrency: None,
+            reporter: None,
+            shard: None,
+            fail_fast: false,
+            send_nothing: None,
+        }
+    }
+
+    /// Only the scenarios whose name matches `name`.
+    pub fn named(mut self, name: regex::Regex) -> Self {
+        self.name = Some(name);
+        self
+    }
+}
+
 /// Why a scenario `--fail-fast` kept from running is `not run`.
 pub const FAIL_FAST_REASON: &str = "not run: --fail-fast stopped the run after the first failure";
 

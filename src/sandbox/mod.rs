@@ -6,6 +6,7 @@
 //! bank. What every bank would otherwise copy (random tokens, locks, starting a bank, the test
 //! harness) lives in [`kit`]. Nothing here may reach outside the process except through that socket.
 
+pub mod altareq;
 pub mod clock;
 pub mod fault;
 pub mod finqware;
@@ -16,4 +17,4 @@ pub mod stet;
 
 pub use clock::Clock;
 pub use fault::{Fault, FaultSet, UnknownFault};
-pub use server::{PeerCertificates, ServerHandle, serve_mtls, serve_tls};
+pub use server::{PeerCertificates, ServerHandle, serve_mtls, serve_mtls_required, serve_tls};

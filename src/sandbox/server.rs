@@ -71,23 +71,57 @@ pub async fn serve_mtls(
     router: Router,
     client_ca: CertificateDer<'static>,
 ) -> Result<ServerHandle, ServeError> {
-    serve(addr, server_cert, router, Some(client_ca)).await
+    serve(
+        addr,
+        server_cert,
+        router,
+        Some((client_ca, ClientCert::Optional)),
+    )
+    .await
+}
+
+/// As [`serve_mtls`], but a client without a certificate issued by `client_ca` is refused in the
+/// handshake (TLS 1.3 `certificate_required`): for families whose documents require mutual TLS at
+/// the transport, before any HTTP status can be given.
+pub async fn serve_mtls_required(
+    addr: SocketAddr,
+    server_cert: &Certified,
+    router: Router,
+    client_ca: CertificateDer<'static>,
+) -> Result<ServerHandle, ServeError> {
+    serve(
+        addr,
+        server_cert,
+        router,
+        Some((client_ca, ClientCert::Required)),
+    )
+    .await
+}
+
+/// Whether the handshake lets a client without a certificate through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClientCert {
+    Optional,
+    Required,
 }
 
 async fn serve(
     addr: SocketAddr,
     server_cert: &Certified,
     router: Router,
-    client_ca: Option<CertificateDer<'static>>,
+    client_ca: Option<(CertificateDer<'static>, ClientCert)>,
 ) -> Result<ServerHandle, ServeError> {
     crate::tls::install_crypto_provider();
     let builder = ServerConfig::builder();
     let builder = match client_ca {
-        Some(ca) => {
+        Some((ca, mode)) => {
             let mut roots = rustls::RootCertStore::empty();
             roots.add(ca)?;
-            let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots))
-                .allow_unauthenticated()
+            let mut verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots));
+            if mode == ClientCert::Optional {
+                verifier = verifier.allow_unauthenticated();
+            }
+            let verifier = verifier
                 .build()
                 .map_err(|e| ServeError::ClientAuth(e.to_string()))?;
             builder.with_client_cert_verifier(verifier)

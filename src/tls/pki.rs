@@ -161,6 +161,57 @@ impl TestCa {
         self.sign(params, key)
     }
 
+    /// A client certificate for mutual TLS in the trust-framework form: subject `C`, `O`, `OU`
+    /// (organisation id), `CN` (client id), client-auth usage, no SAN.
+    pub fn client_cert(
+        &self,
+        common_name: &str,
+        org_unit: &str,
+        org: &str,
+        country: &str,
+    ) -> Result<Certified, PkiError> {
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params.distinguished_name.push(DnType::CountryName, country);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, org);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationalUnitName, org_unit);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        self.sign(params, key)
+    }
+
+    /// An RSA 2048 certificate (subject `O`, `OU`, `CN`) for a JOSE key: JWS signing or JWE
+    /// key encryption, published with its `x5c` chain.
+    pub fn rsa_key_cert(
+        &self,
+        common_name: &str,
+        org_unit: &str,
+        org: &str,
+    ) -> Result<Certified, PkiError> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, org);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationalUnitName, org_unit);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
+        self.sign(params, key)
+    }
+
     fn sign(&self, params: CertificateParams, key: KeyPair) -> Result<Certified, PkiError> {
         let cert = params.signed_by(&key, &self.issuer)?;
         crate::redact::register(&key.serialize_pem());

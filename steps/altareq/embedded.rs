@@ -1,0 +1,105 @@
+//! The embedded model bank as the family starts it: [`ModelBank::start`] on loopback (the hub on
+//! the run's address, the front beside it), and the embedded target filled from what it minted:
+//! the hub as `base_url`, the CA, both clients' keys and certificates, the headless authoriser and
+//! the data the scenarios send. The settings live in memory only (they hold the minted keys).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::family::{EmbeddedBank, EmbeddedError};
+use crate::sandbox::altareq::{ClientKit, ModelBank, Started};
+use crate::sandbox::{Clock, FaultSet};
+use crate::target::{Secret, Target};
+
+/// The PSU the headless authoriser acts for, and the accounts it shares: the model bank's test
+/// user `mits` (notes §12), whose ids the Postman collection uses too.
+const USER_ID: &str = "100001000000000000000002";
+const ACCOUNTS: &[&str] = &["100004000000000000000003", "100004000000000000000005"];
+const DEBTOR: &str = "100004000000000000000003";
+
+pub async fn start(
+    base: Target,
+    faults: FaultSet,
+    listen: SocketAddr,
+) -> Result<EmbeddedBank, EmbeddedError> {
+    let front = SocketAddr::new(listen.ip(), 0);
+    let started = ModelBank::start(faults, Clock::system(), front, listen).await?;
+    let mut target = base;
+    target.base_url = started.rs.clone();
+    target.tls.ca_pem = Some(started.ca_pem.clone().into_bytes());
+    target.tls.identity_pem = Some(identity(&started.client1));
+    target.settings = Some(settings(target.settings.take(), &started));
+    target.text = None;
+    target.declare_if_unset(super::CAPABILITIES);
+    let Started {
+        bank,
+        ca_pem,
+        front,
+        hub,
+        ..
+    } = started;
+    Ok(EmbeddedBank {
+        target,
+        ca_pem,
+        server: hub,
+        clock: None,
+        state: Arc::new((bank, front)),
+    })
+}
+
+fn identity(kit: &ClientKit) -> Secret {
+    Secret::new(format!(
+        "{}\n{}\n",
+        kit.transport_cert_pem.trim(),
+        kit.transport_key_pem.trim()
+    ))
+}
+
+fn client(kit: &ClientKit) -> Value {
+    crate::redact::register(&kit.signing_key_pem);
+    crate::redact::register(&kit.transport_key_pem);
+    json!({
+        "client_id": kit.client_id,
+        "signing_kid": kit.signing_kid,
+        "signing_key": kit.signing_key_pem,
+        "transport_cert": kit.transport_cert_pem,
+        "transport_key": kit.transport_key_pem,
+    })
+}
+
+/// The embedded target's settings: the file's own (an embedded target file may set tolerances),
+/// with what the bank minted filled in.
+fn settings(own: Option<Value>, s: &Started) -> Value {
+    let mut map = match own {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    map.insert("issuer".into(), Value::from(s.issuer.clone()));
+    map.insert("redirect_uri".into(), Value::from(s.redirect_uri.clone()));
+    map.insert("client".into(), client(&s.client1));
+    map.insert("client2".into(), client(&s.client2));
+    map.entry("authoriser").or_insert_with(|| {
+        json!({
+            "kind": "headless",
+            "consent_manager": format!("{}/cs", s.rs),
+            "user_id": USER_ID,
+            "account_ids": ACCOUNTS,
+            "debtor_account_id": DEBTOR,
+            "authorization_channel": "Web",
+        })
+    });
+    map.entry("payments").or_insert_with(
+        || json!({ "creditor": { "iban": "AE651000010000109010109", "name": "Rora Al Hashimi" } }),
+    );
+    map.entry("cop").or_insert_with(|| {
+        json!({
+            "iban": "AE070331234567890123456",
+            "name": { "full": "Ibrahim Al Suwaidi", "given": "Ibrahim", "last": "Al Suwaidi" },
+            "wrong_name": "Fatima Khan",
+            "close_name": "Ibrahim Al Swaidi",
+        })
+    });
+    Value::Object(map)
+}

@@ -1,0 +1,116 @@
+//! The refusals of ALT-SEC-01..04: a bad client assertion, a bad request object, a bad grant, and a
+//! call without the certificate the token is bound to. Each check also proves that the refusal
+//! issued nothing (no request_uri, no token, no data). The error codes allowed are the target's
+//! tolerances (notes §15), defaulting to the documents' own.
+
+use cucumber::then;
+use serde_json::Value;
+
+use super::call;
+use crate::world::{Failure, ObWorld, StepResult};
+
+/// The OAuth `error` of the last answer.
+fn oauth_error(w: &ObWorld) -> Result<(u16, String, Value), Failure> {
+    let e = w.last()?;
+    let json = e.json().unwrap_or(Value::Null);
+    let error = json
+        .get("error")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)")
+        .to_string();
+    Ok((e.status().unwrap_or(0), error, json))
+}
+
+fn refused(
+    w: &ObWorld,
+    statuses: &[u16],
+    allowed: &[String],
+    must_not_hold: &[&str],
+) -> StepResult {
+    let (status, error, json) = oauth_error(w)?;
+    let issued: Vec<&str> = must_not_hold
+        .iter()
+        .copied()
+        .filter(|f| json.get(*f).is_some())
+        .collect();
+    if !issued.is_empty() {
+        return Err(Failure::expected(
+            "nothing issued",
+            format!("HTTP {status} with {}", issued.join(", ")),
+        ));
+    }
+    if statuses.contains(&status) && allowed.contains(&error) {
+        Ok(())
+    } else {
+        Err(Failure::expected(
+            format!(
+                "HTTP {} with error {}",
+                statuses
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                allowed.join(" or ")
+            ),
+            format!("HTTP {status} with error {error}"),
+        ))
+    }
+}
+
+#[then(
+    "the bank refuses the client authentication (HTTP 400 or 401, invalid_client) and issues nothing"
+)]
+async fn client_refused(w: &mut ObWorld) -> StepResult {
+    let run = call::run(w)?;
+    refused(
+        w,
+        &[400, 401],
+        &run.settings.tolerances.client_auth_error,
+        &["request_uri", "access_token"],
+    )
+}
+
+#[then(
+    "the bank refuses the request object (HTTP 400, invalid_request_object) and issues no request_uri"
+)]
+async fn request_object_refused(w: &mut ObWorld) -> StepResult {
+    let run = call::run(w)?;
+    refused(
+        w,
+        &[400],
+        &run.settings.tolerances.request_object_error,
+        &["request_uri"],
+    )
+}
+
+#[then("the bank refuses the grant (HTTP 400, invalid_grant) and issues no token")]
+async fn grant_refused(w: &mut ObWorld) -> StepResult {
+    refused(w, &[400], &["invalid_grant".to_string()], &["access_token"])
+}
+
+/// A refused handshake has no status; an HTTP refusal must be 401. Either way no data.
+#[then("the call is refused (TLS handshake refused, or HTTP 401) and returns no data")]
+async fn call_refused(w: &mut ObWorld) -> StepResult {
+    let e = w
+        .exchange
+        .as_ref()
+        .ok_or_else(|| Failure::new("no request was sent before this check"))?;
+    let data = e.json().is_some_and(|j| j.get("Data").is_some());
+    match e.status() {
+        None => Ok(()),
+        Some(401) if !data => Ok(()),
+        Some(s) => Err(Failure::expected(
+            "a refused handshake, or HTTP 401 without data",
+            format!("HTTP {s}{}", if data { " with Data" } else { "" }),
+        )),
+    }
+}
+
+/// Item 7 of the issue: the answer against its published schema (a JWT's claims), with the JSON
+/// path and rule of each violation.
+#[then("the answer matches its schema in the UAE v2.1-errata2 documents")]
+async fn matches_schema(w: &mut ObWorld) -> StepResult {
+    let run = call::run(w)?;
+    run.check_schema(w.last()?)
+        .map_err(|e| Failure::new(e.to_string()))
+}
