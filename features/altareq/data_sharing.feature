@@ -12,7 +12,6 @@ Feature: Bank Data Sharing
     Given an account-access consent with a fresh ConsentId, expiring 10 minutes ahead
     When the TPP pushes the authorization request with a fresh client assertion
     Then the bank answers the pushed authorization request with a request_uri
-    And the answer matches its schema in the UAE v2.1-errata2 documents
     When the PSU authorises the consent at the bank
     Then the callback carries a code, the TPP's state and the bank's issuer
     When the TPP redeems the code with the PKCE verifier

@@ -22,10 +22,8 @@ Feature: API discovery and TPP onboarding
     When the TPP asks for a client-credentials token of scope "accounts openid"
     Then the response status is 200
     And the answer carries a Bearer access token
-    And the answer matches its schema in the UAE v2.1-errata2 documents
     When the TPP pushes an authorization request for an account-access consent
     Then the bank answers the pushed authorization request with a request_uri
-    And the answer matches its schema in the UAE v2.1-errata2 documents
 
   @ALT-REG-01 @capability:altareq.registration @capability:altareq.mtls
   Scenario: ALT-REG-01 Registration without the transport certificate is refused

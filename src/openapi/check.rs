@@ -74,18 +74,8 @@ impl Spec {
         };
         let violations: Vec<Violation> = validator
             .iter_errors(body)
+            .flat_map(|e| violations_of(&e))
             .take(MAX_VIOLATIONS)
-            .map(|e| Violation {
-                path: json_path(&e.instance_path().to_string()),
-                rule: e
-                    .schema_path()
-                    .to_string()
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                message: e.masked().to_string(),
-            })
             .collect();
         if violations.is_empty() {
             Checked::Valid {
@@ -99,6 +89,50 @@ impl Spec {
                 violations,
             }
         }
+    }
+}
+
+/// The violations one error stands for. A body that matches none of an `anyOf` / `oneOf`'s
+/// alternatives is told by the violations of the alternative it came closest to (the fewest), so
+/// that the failure still names a JSON path and a rule a bank can act on, not only `$: anyOf`.
+fn violations_of(e: &jsonschema::ValidationError<'_>) -> Vec<Violation> {
+    use jsonschema::error::ValidationErrorKind;
+    let (keyword, context) = match e.kind() {
+        ValidationErrorKind::AnyOf { context } => ("anyOf", context),
+        ValidationErrorKind::OneOfNotValid { context } => ("oneOf", context),
+        _ => {
+            return vec![Violation {
+                path: json_path(&e.instance_path().to_string()),
+                rule: e
+                    .schema_path()
+                    .to_string()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                message: e.masked().to_string(),
+            }];
+        }
+    };
+    let closest = context
+        .iter()
+        .enumerate()
+        .map(|(i, branch)| (i, branch.iter().flat_map(violations_of).collect::<Vec<_>>()))
+        .filter(|(_, found)| !found.is_empty())
+        .min_by_key(|(_, found)| found.len());
+    match closest {
+        Some((i, found)) => found
+            .into_iter()
+            .map(|v| Violation {
+                rule: format!("{keyword} alternative {i}: {}", v.rule),
+                ..v
+            })
+            .collect(),
+        None => vec![Violation {
+            path: json_path(&e.instance_path().to_string()),
+            rule: keyword.to_string(),
+            message: e.masked().to_string(),
+        }],
     }
 }
 
@@ -195,6 +229,34 @@ components:
         let text = checked.problem().unwrap();
         assert!(!text.contains("Mitsuki-secret-status"), "{text}");
         assert!(text.contains("GET /accounts"), "{text}");
+    }
+
+    #[test]
+    fn a_body_matching_no_alternative_is_told_by_the_closest_one() {
+        const EITHER: &str = r#"
+openapi: 3.0.0
+paths:
+  /token:
+    post:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                anyOf:
+                  - { type: object, required: [a, b, c], properties: { a: { type: string } } }
+                  - { type: object, required: [token], properties: { token: { type: string } } }
+"#;
+        let set = SpecSet::new().with(Spec::from_yaml("e.yaml", EITHER, &[]).unwrap());
+        let checked = set.check_operation("POST", "/token", 200, None, &json!({"token": 7}));
+        let Checked::Invalid { violations, .. } = &checked else {
+            panic!("expected a violation, got {checked:?}");
+        };
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        assert_eq!(violations[0].path, "$.token");
+        assert_eq!(violations[0].rule, "anyOf alternative 1: type");
+        assert!(!checked.problem().unwrap().contains('7'));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Sending as one of the run's TPP clients: the request goes through the AlTareq wire (discovery
 //! first, then decoration), over that client's mutual-TLS connection (or none), and the answer is
-//! unwrapped and kept as the scenario's last exchange and as evidence. The operation (method and
-//! path template) is kept beside it, for response-schema validation to hook into.
+//! unwrapped (verified and checked against its schema by the wire) and kept as the scenario's last
+//! exchange and as evidence. The operation (method and path template) is kept beside it.
 
 use std::sync::Arc;
 
@@ -47,7 +47,8 @@ pub async fn send<'w>(
 }
 
 /// Sends `request` as `who` and keeps the exchange as evidence and as the last one, whatever came
-/// back (a refused handshake included).
+/// back (a refused handshake included); an answer that came back and did not verify, or broke
+/// its schema, still fails.
 pub async fn attempt(
     w: &mut ObWorld,
     who: As,
@@ -55,7 +56,11 @@ pub async fn attempt(
     template: &str,
 ) -> Result<(), Failure> {
     let exchange = exchange(w, who, request, template).await?;
-    w.record(exchange);
+    if exchange.response.is_some() {
+        w.keep(exchange)?;
+    } else {
+        w.record(exchange);
+    }
     Ok(())
 }
 

@@ -20,6 +20,9 @@ const PAYMENTS: &str =
 const CONFIRMATION_OF_PAYEE: &str =
     include_str!("../../specs/uae/v2.1-errata2/uae-confirmation-of-payee-openapi.yaml");
 
+const OAUTH_401: &str = r##"{"description": "Unauthorized (RFC 6749 §5.2)", "content": {"application/json":
+    {"schema": {"$ref": "#/components/schemas/OAuthErrorResponse"}}}}"##;
+
 /// Corrections to `uae-authorization-endpoints-openapi.yaml`.
 pub static AUTHORIZATION_CORRECTIONS: &[Correction] = &[
     Correction {
@@ -50,6 +53,18 @@ pub static AUTHORIZATION_CORRECTIONS: &[Correction] = &[
               same schema",
     },
     Correction {
+        pointer: "/paths/~1par/post/responses/401",
+        replacement: OAUTH_401,
+        why: "RFC 6749 §5.2: a client whose authentication fails may be answered 401 \
+              invalid_client (the scenarios accept 400 or 401); the document lists only 400, so \
+              the 401 refusal gets the same OAuth error schema",
+    },
+    Correction {
+        pointer: "/paths/~1token/post/responses/401",
+        replacement: OAUTH_401,
+        why: "as for /par: RFC 6749 §5.2 allows 401 invalid_client at the token endpoint",
+    },
+    Correction {
         pointer: "/components/schemas/OAuthBadRequestErrorResponse",
         replacement: r##"{"$ref": "#/components/schemas/OAuthErrorResponse"}"##,
         why: "the schema puts `additionalProperties: false` beside an `allOf` and declares no \
@@ -70,6 +85,39 @@ pub static AUTHORIZATION_CORRECTIONS: &[Correction] = &[
     },
 ];
 
+const SIGNED_WHY: &str = "each signed answer's schema is `allOf` the JWT claims (Jwt: iss, exp, \
+    nbf, aud, iat) and an object with `message` and `additionalProperties: false`; JSON Schema does \
+    not see through `allOf`, so the second part refuses the very claims the first requires and no \
+    signed answer can be valid; the claims are named in the second part too";
+
+/// Lets the JWT claims through the `message` part of each `allOf` signed answer schema.
+macro_rules! signed_answer_claims {
+    ($($schema:literal),* $(,)?) => {
+        &[$(Correction {
+            pointer: concat!("/components/schemas/", $schema, "/allOf/1/patternProperties"),
+            replacement: r#"{"^(iss|exp|nbf|aud|iat)$": {}}"#,
+            why: SIGNED_WHY,
+        }),*]
+    };
+}
+
+/// Corrections to `uae-account-information-openapi.yaml`.
+pub static ACCOUNT_INFORMATION_CORRECTIONS: &[Correction] = signed_answer_claims!(
+    "AEReadConsentResponseSigned",
+    "AEConsentsByBaseConsentIdResponseSigned",
+    "AEReadAccountSigned",
+    "AEReadAccountIdSigned",
+    "AEReadBalanceSigned",
+    "AEReadBeneficiarySigned",
+    "AEReadDirectDebitSigned",
+    "AEReadProduct1Signed",
+    "AEReadScheduledPaymentSigned",
+    "AEReadStandingOrderSigned",
+    "AEReadTransactionSigned",
+    "AEReadStatementsSigned",
+    "AEPatchConsentSigned",
+);
+
 /// The four documents, loaded once, corrected. An error is obconf's own defect (the documents are
 /// compiled in), reported by the step that needed them.
 pub fn specs() -> Result<&'static SpecSet, &'static SpecError> {
@@ -82,7 +130,7 @@ fn load() -> Result<SpecSet, SpecError> {
         .with(Spec::from_yaml(
             "uae-account-information-openapi.yaml",
             ACCOUNT_INFORMATION,
-            &[],
+            ACCOUNT_INFORMATION_CORRECTIONS,
         )?)
         .with(Spec::from_yaml(
             "uae-authorization-endpoints-openapi.yaml",

@@ -105,12 +105,3 @@ async fn call_refused(w: &mut ObWorld) -> StepResult {
         )),
     }
 }
-
-/// Item 7 of the issue: the answer against its published schema (a JWT's claims), with the JSON
-/// path and rule of each violation.
-#[then("the answer matches its schema in the UAE v2.1-errata2 documents")]
-async fn matches_schema(w: &mut ObWorld) -> StepResult {
-    let run = call::run(w)?;
-    run.check_schema(w.last()?)
-        .map_err(|e| Failure::new(e.to_string()))
-}

@@ -6,8 +6,11 @@
 //! UUID); a payment carries `x-idempotency-key`, `x-fapi-auth-date` and
 //! `x-fapi-customer-ip-address`; a header the request already has, or omits, is left alone.
 //! Every answer that is a JWT is verified against the bank's `use=sig` keys (PS256, by policy)
-//! and its `message` is what `Then` steps read; one that does not verify fails its step. This file
-//! must never print a key, a token, an assertion or a claim set.
+//! and its `message` is what `Then` steps read; one that does not verify fails its step. Every
+//! answer of PAR, the token endpoint and `/open-finance/...` (a JSON body, or a signed answer's
+//! whole claims) is checked against its published schema (`schemas`), and one that breaks it
+//! fails its step with each violation's JSON path and rule. This file must never print a key, a
+//! token, an assertion or a claim set.
 
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -168,44 +171,27 @@ impl AltareqRun {
 }
 
 impl AltareqRun {
-    /// The answer's body (a JWT's claims) against its schema in the v2.1-errata2 documents, for
-    /// the bank's OAuth endpoints and the `/open-finance/...` resources; other answers (discovery,
-    /// the hub's sandbox API) have no published schema here. Steps call it on the last answer
-    /// (`the answer matches its schema …`); [`Wire::unwrap`] is meant to call it on every answer
-    /// once the model bank's token and CoP error answers conform (see the contract's Changes).
-    pub fn check_schema(&self, exchange: &Exchange) -> Result<(), WireError> {
-        let body = exchange
-            .response
-            .as_ref()
-            .map(|r| r.body.trim())
-            .unwrap_or("");
-        let json = if is_jwt(exchange) {
-            match self.bank()?.keys.verify(body) {
-                Ok(claims) => claims,
-                Err(e) => return Err(WireError::new(format!("the bank's signed answer: {e}"))),
-            }
-        } else {
-            match serde_json::from_str::<Value>(body) {
-                Ok(json) => json,
-                Err(_) => return Ok(()),
-            }
-        };
-        let body = &json;
+    /// Checks `body` (a JSON answer, or a signed answer's whole claims) against its schema in the
+    /// v2.1-errata2 documents, for the bank's PAR and token endpoints and the `/open-finance/...`
+    /// resources; other answers (discovery, JWKS, the hub's sandbox API) have no published schema
+    /// and pass. A violation is a [`WireError`] naming the operation, the schema, and each
+    /// violation's JSON path and rule (never the offending value).
+    fn check_schema(&self, exchange: &Exchange, body: &Value) -> Result<(), WireError> {
         let Ok(url) = reqwest::Url::parse(&exchange.request.url) else {
+            return Ok(());
+        };
+        let Some(status) = exchange.status() else {
             return Ok(());
         };
         let bare = format!("{}://{}{}", url.scheme(), url.authority(), url.path());
         let bank = self.bank.get();
         let addressed = if bank.is_some_and(|b| b.par == bare) {
             Addressed::Operation("/par")
-        } else if bank.is_some_and(|b| b.token == bare) || url.path().ends_with("/token") {
+        } else if bank.is_some_and(|b| b.token == bare) {
             Addressed::Operation("/token")
         } else if url.path().starts_with(super::ABOUT.api_prefix) {
             Addressed::Path(url.path())
         } else {
-            return Ok(());
-        };
-        let Some(status) = exchange.status() else {
             return Ok(());
         };
         super::schemas::check(
@@ -217,6 +203,42 @@ impl AltareqRun {
         )
         .map(|_| ())
         .map_err(WireError::new)
+    }
+
+    /// A signed answer's claims, verified against the bank's `use=sig` keys, issued by the
+    /// issuer, not expired, and addressed (if at all) to one of the run's clients.
+    fn verified_claims(&self, jwt: &str) -> Result<Value, WireError> {
+        let claims = self
+            .bank()?
+            .keys
+            .verify(jwt)
+            .map_err(|e| WireError::new(format!("the bank's signed answer: {e}")))?;
+        if let Some(iss) = claims.get("iss").and_then(Value::as_str)
+            && iss.trim_end_matches('/') != self.issuer()
+        {
+            return Err(WireError::new(format!(
+                "the bank's signed answer has iss `{iss}`, not the issuer `{}`",
+                self.issuer()
+            )));
+        }
+        let now = super::jose::now();
+        match claims.get("exp").and_then(Value::as_i64) {
+            Some(exp) if exp + 10 >= now => {}
+            Some(_) => return Err(WireError::new("the bank's signed answer has expired")),
+            None => return Err(WireError::new("the bank's signed answer has no exp")),
+        }
+        let aud_ok = match claims.get("aud") {
+            None => true,
+            Some(Value::String(a)) => self.ours(a),
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(|a| self.ours(a)),
+            Some(_) => false,
+        };
+        if !aud_ok {
+            return Err(WireError::new(
+                "the bank's signed answer is addressed (aud) to another client",
+            ));
+        }
+        Ok(claims)
     }
 }
 
@@ -264,49 +286,26 @@ impl Wire for AltareqRun {
     }
 
     /// A JWT answer is verified and its `message` (or, without one, its claims) is what `Then`
-    /// steps read; an answer that says it is a JWT and does not verify fails its step.
+    /// steps read; an answer that says it is a JWT and does not verify fails its step. Every
+    /// answer (a JWT's whole claims, else a JSON body) is then checked against its published
+    /// schema, and one that breaks it fails its step too.
     fn unwrap(&self, exchange: &Exchange) -> Result<Option<String>, WireError> {
         let body = exchange
             .response
             .as_ref()
             .map(|r| r.body.trim())
             .unwrap_or("");
-        if !is_jwt(exchange) {
-            return Ok(None);
-        }
         if body.is_empty() {
             return Ok(None);
         }
-        let claims = self
-            .bank()?
-            .keys
-            .verify(body)
-            .map_err(|e| WireError::new(format!("the bank's signed answer: {e}")))?;
-        if let Some(iss) = claims.get("iss").and_then(Value::as_str)
-            && iss.trim_end_matches('/') != self.issuer()
-        {
-            return Err(WireError::new(format!(
-                "the bank's signed answer has iss `{iss}`, not the issuer `{}`",
-                self.issuer()
-            )));
+        if !is_jwt(exchange) {
+            if let Ok(json) = serde_json::from_str::<Value>(body) {
+                self.check_schema(exchange, &json)?;
+            }
+            return Ok(None);
         }
-        let now = super::jose::now();
-        match claims.get("exp").and_then(Value::as_i64) {
-            Some(exp) if exp + 10 >= now => {}
-            Some(_) => return Err(WireError::new("the bank's signed answer has expired")),
-            None => return Err(WireError::new("the bank's signed answer has no exp")),
-        }
-        let aud_ok = match claims.get("aud") {
-            None => true,
-            Some(Value::String(a)) => self.ours(a),
-            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(|a| self.ours(a)),
-            Some(_) => false,
-        };
-        if !aud_ok {
-            return Err(WireError::new(
-                "the bank's signed answer is addressed (aud) to another client",
-            ));
-        }
+        let claims = self.verified_claims(body)?;
+        self.check_schema(exchange, &claims)?;
         let payload = claims.get("message").cloned().unwrap_or(claims);
         Ok(Some(payload.to_string()))
     }

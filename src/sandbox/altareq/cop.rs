@@ -53,10 +53,13 @@ fn handle(
     match outcome {
         Ok((status, Some(data))) => {
             let message = json!({"Data": data, "Links": {"Self": format!("{}{COP_BASE}{path}", bank.rs())}, "Meta": {}});
-            jwt_response(status, jose::signed_message(bank, &caller, &message))
+            jwt_response(
+                status,
+                jose::signed_message_as(bank, jose::Audience::One, &caller, &message),
+            )
         }
         Ok((status, None)) => Refusal::Bare(status).json(),
-        Err(refusal) => refusal.jwt(bank, &caller),
+        Err(refusal) => refusal.jwt_as(bank, jose::Audience::One, &caller),
     }
 }
 

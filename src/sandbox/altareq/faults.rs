@@ -14,6 +14,8 @@ pub(crate) const MTLS_OPTIONAL: &str = "mtls-optional";
 pub(crate) const SKIP_CLIENT_AUTH_AT_PAR: &str = "skip-client-auth-at-par";
 pub(crate) const SKIP_ASSERTION_SIGNATURE: &str = "skip-assertion-signature";
 pub(crate) const ACCEPT_FOREIGN_ASSERTION_KEY: &str = "accept-foreign-assertion-key";
+pub(crate) const ACCEPT_RS256_ASSERTION: &str = "accept-rs256-assertion";
+pub(crate) const SKIP_ASSERTION_AUD: &str = "skip-assertion-aud";
 pub(crate) const ACCEPT_ARRAY_AUD: &str = "accept-array-aud";
 pub(crate) const ACCEPT_ENDPOINT_AUD: &str = "accept-endpoint-aud";
 pub(crate) const ACCEPT_EXPIRED_ASSERTION: &str = "accept-expired-assertion";
@@ -23,10 +25,15 @@ pub(crate) const ACCEPT_UNSIGNED_REQUEST: &str = "accept-unsigned-request";
 pub(crate) const SKIP_REQUEST_SIGNATURE: &str = "skip-request-signature";
 pub(crate) const ACCEPT_FOREIGN_REQUEST_SIGNATURE: &str = "accept-foreign-request-signature";
 pub(crate) const ACCEPT_EXPIRED_REQUEST_OBJECT: &str = "accept-expired-request-object";
+pub(crate) const ACCEPT_REQUEST_WITHOUT_EXP: &str = "accept-request-without-exp";
+pub(crate) const ACCEPT_REQUEST_WITHOUT_NBF: &str = "accept-request-without-nbf";
+pub(crate) const ACCEPT_OLD_REQUEST_NBF: &str = "accept-old-request-nbf";
+pub(crate) const SKIP_REQUEST_AUD: &str = "skip-request-aud";
 pub(crate) const SKIP_PKCE: &str = "skip-pkce";
 pub(crate) const ALLOW_CODE_REUSE: &str = "allow-code-reuse";
 pub(crate) const CALLBACK_WITHOUT_ISS: &str = "callback-without-iss";
 pub(crate) const TOKEN_WITHOUT_AUTHORIZATION_DETAILS: &str = "token-without-authorization-details";
+pub(crate) const LODGED_CONSENT_WITHOUT_LINKS: &str = "lodged-consent-without-links";
 pub(crate) const IGNORE_CNF: &str = "ignore-cnf";
 pub(crate) const PAYMENTS_ACCEPT_DATA_TOKEN: &str = "payments-accept-data-token";
 pub(crate) const PAYMENT_TOKEN_READS_ACCOUNTS: &str = "payment-token-reads-accounts";
@@ -92,6 +99,16 @@ pub static FAULTS: &[Fault] = &[
         &["ALT-SEC-01"],
     ),
     fault(
+        ACCEPT_RS256_ASSERTION,
+        "the client assertion is signed PS256 (here RS256 with the client's own key passes)",
+        &["ALT-SEC-01"],
+    ),
+    fault(
+        SKIP_ASSERTION_AUD,
+        "the assertion aud names this bank's issuer (here any single string passes)",
+        &["ALT-SEC-01"],
+    ),
+    fault(
         ACCEPT_ARRAY_AUD,
         "the assertion aud is the issuer as one string (here an array holding it passes)",
         &["ALT-SEC-01"],
@@ -137,6 +154,26 @@ pub static FAULTS: &[Fault] = &[
         &["ALT-SEC-02"],
     ),
     fault(
+        ACCEPT_REQUEST_WITHOUT_EXP,
+        "the request object carries exp (here one without exp passes, its lifetime unchecked)",
+        &["ALT-SEC-02"],
+    ),
+    fault(
+        ACCEPT_REQUEST_WITHOUT_NBF,
+        "the request object carries nbf (here one without nbf passes, its age unchecked)",
+        &["ALT-SEC-02"],
+    ),
+    fault(
+        ACCEPT_OLD_REQUEST_NBF,
+        "the request object's nbf is at most 10 minutes old and its exp at most 10 minutes after it (here FAPI 2.0's 60 minutes pass)",
+        &["ALT-SEC-02"],
+    ),
+    fault(
+        SKIP_REQUEST_AUD,
+        "the request object's aud is the issuer (here any aud passes)",
+        &["ALT-SEC-02"],
+    ),
+    fault(
         SKIP_PKCE,
         "the code_verifier must hash to the code_challenge (here any verifier passes)",
         &["ALT-SEC-03"],
@@ -154,6 +191,11 @@ pub static FAULTS: &[Fault] = &[
     fault(
         TOKEN_WITHOUT_AUTHORIZATION_DETAILS,
         "the token response carries the lodged consent in authorization_details (here omitted)",
+        &["ALT-DS-01"],
+    ),
+    fault(
+        LODGED_CONSENT_WITHOUT_LINKS,
+        "the token response's lodged consent follows its published schema, Links included (here Links is left out)",
         &["ALT-DS-01"],
     ),
     fault(

@@ -89,6 +89,17 @@ pub(crate) fn verify_ps256(token: &str, key: &Jwk) -> bool {
     josekit::jws::deserialize_compact(token, &verifier).is_ok()
 }
 
+/// Whether `token` verifies as RS256 with `key` (a PS256 JWK): only the `accept-rs256-assertion`
+/// fault asks.
+pub(crate) fn verify_rs256(token: &str, key: &Jwk) -> bool {
+    let mut key = key.clone();
+    key.set_algorithm("RS256");
+    let Ok(verifier) = josekit::jws::RS256.verifier_from_jwk(&key) else {
+        return false;
+    };
+    josekit::jws::deserialize_compact(token, &verifier).is_ok()
+}
+
 /// The number of dot-separated parts of a compact serialization.
 pub(crate) fn parts(token: &str) -> usize {
     token.split('.').count()
@@ -121,15 +132,37 @@ pub(crate) fn sign(bank: &Bank, claims: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// How a signed answer names its one recipient: the data-sharing and payment documents type `aud`
+/// as an array of client ids, the Confirmation of Payee document (errata2) as one string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Audience {
+    List,
+    One,
+}
+
 /// The bank's signed answer to `client_id`: `{iss, aud: [client_id], iat, nbf, exp, message}`.
 /// With the `unsigned-payment-response` fault the caller sends the message as plain JSON instead.
 pub(crate) fn signed_message(bank: &Bank, client_id: &str, message: &Value) -> String {
+    signed_message_as(bank, Audience::List, client_id, message)
+}
+
+/// [`signed_message`] with `aud` in the form `audience` says.
+pub(crate) fn signed_message_as(
+    bank: &Bank,
+    audience: Audience,
+    client_id: &str,
+    message: &Value,
+) -> String {
     let now = bank.clock.now().timestamp();
+    let aud = match audience {
+        Audience::List => json!([client_id]),
+        Audience::One => json!(client_id),
+    };
     sign(
         bank,
         &json!({
             "iss": bank.issuer(),
-            "aud": [client_id],
+            "aud": aud,
             "iat": now,
             "nbf": now,
             "exp": now + 300,

@@ -31,6 +31,8 @@ use crate::sandbox::kit::random;
 pub(crate) const REQUEST_URI_TTL_SECS: i64 = 90;
 /// The longest request-object lifetime (`exp - nbf`) and the oldest `nbf` (NB: 10 minutes).
 const MAX_REQUEST_LIFETIME_SECS: i64 = 600;
+/// FAPI 2.0 Message Signing's looser limits (60 minutes), which only `accept-old-request-nbf` applies.
+const FAPI_REQUEST_LIFETIME_SECS: i64 = 3600;
 const KNOWN_SCOPES: &[&str] = &[
     "openid",
     "accounts",
@@ -191,32 +193,52 @@ fn request_object(
             "iss and client_id must both be the authenticated client_id",
         ));
     }
-    if jws.text("aud") != Some(bank.issuer()) {
+    if jws.text("aud") != Some(bank.issuer()) && !bank.faults.has(faults::SKIP_REQUEST_AUD) {
         return Err(OAuthError::request_object(format!(
             "aud must be the issuer {} as one string",
             bank.issuer()
         )));
     }
-    let now = bank.clock.now().timestamp();
-    let exp = jws
-        .number("exp")
-        .ok_or_else(|| OAuthError::request_object("exp is required"))?;
-    let nbf = jws
-        .number("nbf")
-        .ok_or_else(|| OAuthError::request_object("nbf is required"))?;
-    if nbf > now + SKEW_SECS {
-        return Err(OAuthError::request_object("nbf is in the future"));
-    }
-    if exp <= now && !bank.faults.has(faults::ACCEPT_EXPIRED_REQUEST_OBJECT) {
-        return Err(OAuthError::request_object("the request object has expired"));
-    }
-    if exp - nbf > MAX_REQUEST_LIFETIME_SECS {
-        return Err(OAuthError::request_object("exp - nbf exceeds 10 minutes"));
-    }
-    if nbf < now - MAX_REQUEST_LIFETIME_SECS {
-        return Err(OAuthError::request_object(
-            "nbf is more than 10 minutes in the past",
-        ));
-    }
+    lifetime(bank, &jws)?;
     Ok(jws.claims)
+}
+
+/// The request object's `exp` and `nbf`: both present, `nbf` not in the future nor more than 10
+/// minutes old, `exp` not passed and at most 10 minutes after `nbf` (NB; FAPI 2.0 allows 60).
+fn lifetime(bank: &Bank, jws: &jose::Compact) -> Result<(), OAuthError> {
+    let now = bank.clock.now().timestamp();
+    let exp = jws.number("exp");
+    let nbf = jws.number("nbf");
+    if exp.is_none() && !bank.faults.has(faults::ACCEPT_REQUEST_WITHOUT_EXP) {
+        return Err(OAuthError::request_object("exp is required"));
+    }
+    if nbf.is_none() && !bank.faults.has(faults::ACCEPT_REQUEST_WITHOUT_NBF) {
+        return Err(OAuthError::request_object("nbf is required"));
+    }
+    let limit = if bank.faults.has(faults::ACCEPT_OLD_REQUEST_NBF) {
+        FAPI_REQUEST_LIFETIME_SECS
+    } else {
+        MAX_REQUEST_LIFETIME_SECS
+    };
+    if let Some(nbf) = nbf {
+        if nbf > now + SKEW_SECS {
+            return Err(OAuthError::request_object("nbf is in the future"));
+        }
+        if nbf < now - limit {
+            return Err(OAuthError::request_object(
+                "nbf is more than 10 minutes in the past",
+            ));
+        }
+    }
+    if let Some(exp) = exp {
+        if exp <= now && !bank.faults.has(faults::ACCEPT_EXPIRED_REQUEST_OBJECT) {
+            return Err(OAuthError::request_object("the request object has expired"));
+        }
+        if let Some(nbf) = nbf
+            && exp - nbf > limit
+        {
+            return Err(OAuthError::request_object("exp - nbf exceeds 10 minutes"));
+        }
+    }
+    Ok(())
 }

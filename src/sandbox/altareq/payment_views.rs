@@ -53,10 +53,10 @@ pub(crate) fn payment_view(bank: &Bank, p: &Payment, now: DateTime<Utc>) -> Valu
         "PaymentPurposeCode": p.data["PaymentPurposeCode"],
         "OpenFinanceBilling": p.data["OpenFinanceBilling"],
     });
-    for optional in ["DebtorReference", "CreditorReference"] {
-        if let Some(v) = p.data.get(optional) {
-            data[optional] = v.clone();
-        }
+    // The payment's schema (AEPaymentIdResponse) echoes the debtor's reference, not the
+    // creditor's, which the request carries only for the creditor's statement.
+    if let Some(v) = p.data.get("DebtorReference") {
+        data["DebtorReference"] = v.clone();
     }
     json!({
         "Data": data,
@@ -65,10 +65,15 @@ pub(crate) fn payment_view(bank: &Bank, p: &Payment, now: DateTime<Utc>) -> Valu
     })
 }
 
-/// The payment consent's `Data` (token `authorization_details` and the consent views).
+/// The payment consent's `Data` (token `authorization_details` and the consent views): the lodged
+/// consent without its `PersonalIdentifiableInformation`, which only the bank reads (the consent
+/// status schemas have no place for it).
 pub(crate) fn consent_data(bank: &Bank, consent: &Consent) -> Value {
     let now = bank.clock.now();
     let mut data = consent.body.clone();
+    if let Some(d) = data.as_object_mut() {
+        d.remove("PersonalIdentifiableInformation");
+    }
     data["Status"] = json!(consent.status_at(now));
     data["CreationDateTime"] = json!(data::stamp(consent.created));
     data["StatusUpdateDateTime"] = json!(data::stamp(consent.status_updated));
@@ -78,7 +83,7 @@ pub(crate) fn consent_data(bank: &Bank, consent: &Consent) -> Value {
     data
 }
 
-fn consent_view(bank: &Bank, consent: &Consent) -> Value {
+pub(crate) fn consent_view(bank: &Bank, consent: &Consent) -> Value {
     let related: Vec<String> = consent
         .payment_ids
         .iter()

@@ -141,10 +141,19 @@ impl Refusal {
         }
     }
 
-    /// As payments and CoP answer: the `Errors` body signed for `client_id`.
+    /// As payments answer: the `Errors` body signed for `client_id`.
     pub fn jwt(&self, bank: &Bank, client_id: &str) -> Response {
+        self.jwt_as(bank, jose::Audience::List, client_id)
+    }
+
+    /// As payments (`Audience::List`) or CoP (`Audience::One`) answer: the `Errors` body signed
+    /// for `client_id`.
+    pub fn jwt_as(&self, bank: &Bank, audience: jose::Audience, client_id: &str) -> Response {
         match self.errors() {
-            Some(body) => jwt_response(self.status(), jose::signed_message(bank, client_id, &body)),
+            Some(body) => jwt_response(
+                self.status(),
+                jose::signed_message_as(bank, audience, client_id, &body),
+            ),
             None => self.bare(),
         }
     }

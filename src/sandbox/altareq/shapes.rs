@@ -17,7 +17,7 @@ pub fn account_json(a: &Account) -> Value {
         "AccountType": a.account_type,
         "AccountSubType": a.sub_type,
         "Nickname": a.nickname,
-        "OpeningDate": "2019-03-01",
+        "OpeningDate": "2019-03-01T00:00:00+00:00",
         "AccountIdentifiers": [
             {"SchemeName": "IBAN", "Identification": a.iban, "Name": a.holder},
             {"SchemeName": "AccountNumber", "Identification": a.number, "Name": a.holder},
@@ -64,10 +64,10 @@ pub fn transaction_json(t: &Transaction) -> Value {
     value
 }
 
-/// The verified claims of a PSU.
+/// The verified claims of a PSU (`FI`: the bank verified them under its own KYC process).
 pub fn person_claims(u: &User) -> Value {
     json!([{
-        "Verification": {"TrustFramework": "UAE Identity", "EvidenceType": "EmiratesId"},
+        "Verification": {"TrustFramework": "FI"},
         "Claims": {
             "IdentityType": "Person",
             "FullName": u.full_name,

@@ -249,17 +249,19 @@ fn refreshable(consent: &Consent) -> bool {
             .is_some()
 }
 
-/// `authorization_details` of a token answer: the lodged consent (AUTH21 lodged-consent shapes).
+/// `authorization_details` of a token answer: the lodged consent (AUTH21 lodged-consent shapes),
+/// as the consent's own resource shows it, `Links` included (the schema requires them).
 fn authorization_details(bank: &Bank, consent: &Consent) -> Value {
     let status = consent.status_at(bank.clock.now());
-    let lodged = match consent.kind {
-        Kind::DataSharing => {
-            let mut view = super::consent::data_sharing_view(bank, consent, status);
-            view.as_object_mut().map(|v| v.remove("Links"));
-            view
-        }
-        Kind::Payment => json!({"Data": payment_views::consent_data(bank, consent)}),
+    let mut lodged = match consent.kind {
+        Kind::DataSharing => super::consent::data_sharing_view(bank, consent, status),
+        Kind::Payment => payment_views::consent_view(bank, consent),
     };
+    if bank.faults.has(faults::LODGED_CONSENT_WITHOUT_LINKS)
+        && let Some(view) = lodged.as_object_mut()
+    {
+        view.remove("Links");
+    }
     json!([{"type": consent.kind.urn(), "consent": lodged}])
 }
 

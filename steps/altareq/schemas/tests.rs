@@ -128,3 +128,92 @@ fn every_documented_response_schema_compiles() {
 fn spec_paths(spec: &crate::openapi::Spec) -> serde_json::Value {
     spec.document().get("paths").cloned().unwrap_or_default()
 }
+
+#[test]
+fn a_signed_data_sharing_answer_carries_its_jwt_claims_beside_the_message() {
+    let balances = json!({"Data": {"AccountId": "100004000000000000000003", "Balance": [{
+        "CreditDebitIndicator": "Credit", "Type": "InterimAvailable",
+        "DateTime": "2026-12-02T05:00:00+00:00", "Amount": {"Amount": "100.00", "Currency": "AED"}}]},
+        "Links": {"Self": "https://rs.example/balances"}, "Meta": {"TotalPages": 1}});
+    let signed = json!({"iss": "https://as.example", "aud": ["client"], "iat": 1, "nbf": 1,
+        "exp": 2, "message": balances});
+    let path = "/open-finance/account-information/v2.1/accounts/100004000000000000000003/balances";
+    let checked = check(
+        "GET",
+        Addressed::Path(path),
+        200,
+        Some("application/jwt"),
+        &signed,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(checked, Checked::Valid { .. }), "{checked:?}");
+    let mut smuggled = signed.clone();
+    smuggled["debug"] = json!("leaked");
+    let err = check(
+        "GET",
+        Addressed::Path(path),
+        200,
+        Some("application/jwt"),
+        &smuggled,
+    )
+    .unwrap_err();
+    assert!(err.contains("additionalProperties"), "{err}");
+}
+
+#[test]
+fn an_invalid_client_401_at_par_or_token_is_an_oauth_error() {
+    let body = json!({"error": "invalid_client", "error_description": "no assertion"});
+    for op in ["/par", "/token"] {
+        let checked = check("POST", Addressed::Operation(op), 401, None, &body).unwrap();
+        assert!(
+            matches!(checked, Checked::Valid { .. }),
+            "{op}: {checked:?}"
+        );
+    }
+    let err = check("POST", Addressed::Operation("/par"), 401, None, &json!({})).unwrap_err();
+    assert!(err.contains("required"), "{err}");
+}
+
+#[test]
+fn a_cop_signed_error_names_its_one_recipient_as_a_string() {
+    let errors = json!({"Errors": [{"Code": "Body.InvalidFormat", "Message": "not a UAE IBAN"}]});
+    let path = "/open-finance/confirmation-of-payee/v2.1/discovery";
+    let mut signed = json!({"iss": "https://as.example", "aud": "client", "iat": 1, "nbf": 1,
+        "exp": 2, "message": errors});
+    check(
+        "POST",
+        Addressed::Path(path),
+        400,
+        Some("application/jwt"),
+        &signed,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    signed["aud"] = json!(["client"]);
+    let err = check(
+        "POST",
+        Addressed::Path(path),
+        400,
+        Some("application/jwt"),
+        &signed,
+    )
+    .unwrap_err();
+    assert!(err.contains("$.aud") && err.contains("type"), "{err}");
+}
+
+#[test]
+fn a_token_answer_matching_no_grant_names_the_closest_grants_violation() {
+    let lodged = json!({"type": "urn:openfinanceuae:account-access-consent:v2.1", "consent": {
+        "Data": {"ConsentId": "c1", "CreationDateTime": "2026-12-02T05:00:00+00:00",
+            "Status": "Authorized", "StatusUpdateDateTime": "2026-12-02T05:00:00+00:00",
+            "Permissions": ["ReadAccountsBasic"], "ExpirationDateTime": "2026-12-02T06:00:00+00:00",
+            "OpenFinanceBilling": {"UserType": "Retail", "Purpose": "AccountAggregation"}},
+        "Meta": {}}});
+    let body = json!({"access_token": "t", "token_type": "Bearer", "expires_in": 300,
+        "id_token": "x", "authorization_details": [lodged]});
+    let err = check("POST", Addressed::Operation("/token"), 200, None, &body).unwrap_err();
+    assert!(
+        err.contains("$.authorization_details[0].consent") && err.contains("Links"),
+        "the failure names the lodged consent's missing Links: {err}"
+    );
+    assert!(err.contains("anyOf alternative 0"), "{err}");
+}

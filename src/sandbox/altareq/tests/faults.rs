@@ -178,6 +178,17 @@ async fn shows(name: &str) -> bool {
             None,
         )
         .await),
+        "accept-rs256-assertion" => ok(par_with(
+            &env,
+            Some((env.assertion_claims(c1), Signer::Rs256(c1))),
+            None,
+        )
+        .await),
+        "skip-assertion-aud" => {
+            let mut claims = env.assertion_claims(c1);
+            claims["aud"] = json!("https://not-the-issuer.obconf.test");
+            ok(par_with(&env, Some((claims, Signer::Client(c1))), None).await)
+        }
         "accept-array-aud" => {
             let mut claims = env.assertion_claims(c1);
             claims["aud"] = json!([env.issuer()]);
@@ -241,6 +252,35 @@ async fn shows(name: &str) -> bool {
             )
             .await)
         }
+        "accept-request-without-exp"
+        | "accept-request-without-nbf"
+        | "accept-old-request-nbf"
+        | "skip-request-aud" => {
+            let flawed = request(&env, Signer::Client(c1), |c| {
+                let c = c.as_object_mut().unwrap();
+                match name {
+                    "accept-request-without-exp" => {
+                        c.remove("exp");
+                    }
+                    "accept-request-without-nbf" => {
+                        c.remove("nbf");
+                    }
+                    "accept-old-request-nbf" => {
+                        c.insert("nbf".into(), json!(now() - 1200));
+                        c.insert("iat".into(), json!(now() - 1200));
+                    }
+                    _ => {
+                        c.insert("aud".into(), json!("https://not-the-issuer.obconf.test"));
+                    }
+                }
+            });
+            ok(par_with(
+                &env,
+                Some((env.assertion_claims(c1), Signer::Client(c1))),
+                Some(flawed),
+            )
+            .await)
+        }
         "skip-pkce" | "allow-code-reuse" => {
             let (code, verifier, _) = env
                 .code_for(
@@ -284,6 +324,12 @@ async fn shows(name: &str) -> bool {
             .token
             .get("authorization_details")
             .is_none(),
+        "lodged-consent-without-links" => {
+            let token = env.data_sharing().await.token;
+            token["authorization_details"][0]["consent"]
+                .get("Links")
+                .is_none()
+        }
         "ignore-cnf" => {
             let auth = env.data_sharing().await;
             env.hub2
