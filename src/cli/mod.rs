@@ -39,7 +39,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the features against a target (default: every family against its embedded bank).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Combine the run.json of shards (`run --shard K/N`) into the reports of one unsharded run.
     Merge(MergeArgs),
     /// Serve an embedded reference bank until interrupted, and print a target file for it.
@@ -214,7 +214,7 @@ fn dispatch(args: impl IntoIterator<Item = String>) -> Result<(), CliError> {
         .map_err(CliError::Runtime)?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Run(args) => run::run(args).await,
+            Command::Run(args) => run::run(*args).await,
             Command::Merge(args) => merge::merge(&args),
             Command::Sandbox(args) => sandbox::sandbox(args).await,
             Command::List { features } => show::list(features),
