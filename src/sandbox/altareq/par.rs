@@ -57,11 +57,7 @@ fn push(
     extensions: &Extensions,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Result<Value, OAuthError> {
-    let Form(form) = form.map_err(|e| {
-        OAuthError::request(format!(
-            "the body must be application/x-www-form-urlencoded: {e}"
-        ))
-    })?;
+    let form = OAuthError::form(form)?;
     if form.contains_key("request_uri") {
         return Err(OAuthError::request(
             "request_uri is not allowed at the PAR endpoint",

@@ -52,6 +52,20 @@ impl OAuthError {
     }
 
     /// 400 `invalid_grant`.
+    /// The form of a `/par` or `/token` request, or `invalid_request` when the body is not one.
+    pub fn form(
+        form: Result<
+            axum::extract::Form<std::collections::HashMap<String, String>>,
+            axum::extract::rejection::FormRejection,
+        >,
+    ) -> Result<std::collections::HashMap<String, String>, Self> {
+        form.map(|axum::extract::Form(form)| form).map_err(|e| {
+            Self::request(format!(
+                "the body must be application/x-www-form-urlencoded: {e}"
+            ))
+        })
+    }
+
     pub fn grant(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
     }

@@ -117,11 +117,7 @@ fn grant(
     extensions: &Extensions,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Result<Value, OAuthError> {
-    let Form(form) = form.map_err(|e| {
-        OAuthError::request(format!(
-            "the body must be application/x-www-form-urlencoded: {e}"
-        ))
-    })?;
+    let form = OAuthError::form(form)?;
     let client = assertion::authenticate(bank, extensions, &form, Endpoint::Token)?;
     let cnf = guard::connection_thumbprint(extensions).unwrap_or_default();
     match form.get("grant_type").map(String::as_str) {
