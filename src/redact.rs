@@ -9,8 +9,9 @@
 //! This module must never print or store what it redacts anywhere but its own in-memory set.
 
 mod forms;
+mod index;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{LazyLock, RwLock};
 
 /// What replaces a secret in any output.
@@ -60,7 +61,7 @@ pub fn register_names(headers: &[&str], fields: &[&str]) {
 
 /// Secrets shorter than this are not searched for in free text: masking every "1" would make
 /// evidence unreadable, and such values cannot be credentials worth protecting.
-const MIN_SECRET_LEN: usize = 6;
+const MIN_SECRET_LEN: usize = index::PREFIX;
 
 static SECRETS: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::default);
 
@@ -69,8 +70,7 @@ static WHOLE: LazyLock<RwLock<BTreeSet<String>>> = LazyLock::new(Default::defaul
 
 /// The registered secrets by their first [`MIN_SECRET_LEN`] bytes: [`redact`] finds the secrets a
 /// text holds in one scan of the text, however many secrets a long run has registered.
-static BY_PREFIX: LazyLock<RwLock<HashMap<[u8; MIN_SECRET_LEN], Vec<String>>>> =
-    LazyLock::new(Default::default);
+static BY_PREFIX: LazyLock<RwLock<index::PrefixIndex>> = LazyLock::new(Default::default);
 
 /// Registers a value that must never appear in output, with its encoded forms (base64 and
 /// base64url at every alignment, so inside a JWT's payload too; percent-encoded; JSON-escaped):
@@ -96,9 +96,8 @@ fn insert(secret: &str) {
         && let Ok(mut set) = SECRETS.write()
         && set.insert(secret.to_string())
         && let Ok(mut index) = BY_PREFIX.write()
-        && let Some(prefix) = prefix(secret.as_bytes())
     {
-        index.entry(prefix).or_default().push(secret.to_string());
+        index.insert(secret);
     }
 }
 
@@ -130,14 +129,9 @@ pub fn redact(text: &str) -> String {
     let Ok(index) = BY_PREFIX.read() else {
         return text.to_string();
     };
-    // The secrets that occur in `text`: those whose prefix starts at some position.
-    let mut secrets: BTreeSet<&String> = BTreeSet::new();
-    let bytes = text.as_bytes();
-    for (at, window) in bytes.windows(MIN_SECRET_LEN).enumerate() {
-        if let Some(candidates) = prefix(window).and_then(|p| index.get(&p)) {
-            let rest = &bytes[at..];
-            secrets.extend(candidates.iter().filter(|c| rest.starts_with(c.as_bytes())));
-        }
+    let secrets = index.found_in(text.as_bytes());
+    if secrets.is_empty() {
+        return text.to_string();
     }
     let mut secrets: Vec<&String> = secrets.into_iter().collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -148,10 +142,6 @@ pub fn redact(text: &str) -> String {
         }
     }
     out
-}
-
-fn prefix(bytes: &[u8]) -> Option<[u8; MIN_SECRET_LEN]> {
-    bytes.get(..MIN_SECRET_LEN)?.try_into().ok()
 }
 
 /// `text` as a terminal may show it: control characters other than newline and tab, DEL, the C1

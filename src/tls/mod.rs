@@ -3,6 +3,7 @@
 //! Only aws-lc-rs is linked (ring would make rustls panic on provider selection), and it is installed
 //! once as the process default before any TLS object is built.
 
+pub mod keypool;
 pub mod pki;
 
 use std::sync::Once;

@@ -42,8 +42,12 @@ pub fn sha256_fingerprint(cert_der: &[u8]) -> String {
 
 /// Why minting failed. Only a bug in the parameters can cause it.
 #[derive(Debug, thiserror::Error)]
-#[error("could not mint the test PKI: {0}")]
-pub struct PkiError(#[from] rcgen::Error);
+pub enum PkiError {
+    #[error("could not mint the test PKI: {0}")]
+    Mint(#[from] rcgen::Error),
+    #[error("could not mint the test PKI: {0}")]
+    Key(#[from] super::keypool::KeyPoolError),
+}
 
 /// A certificate with its private key.
 pub struct Certified {
@@ -187,14 +191,20 @@ impl TestCa {
     }
 
     /// An RSA 2048 certificate (subject `O`, `OU`, `CN`) for a JOSE key: JWS signing or JWE
-    /// key encryption, published with its `x5c` chain.
+    /// key encryption, published with its `x5c` chain. The key is the process's key of `slot`
+    /// ([`super::keypool`]): banks started again in one process mint new certificates, not new keys.
     pub fn rsa_key_cert(
         &self,
+        slot: &str,
         common_name: &str,
         org_unit: &str,
         org: &str,
     ) -> Result<Certified, PkiError> {
-        let key = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
+        let der = super::keypool::rsa_2048(slot)?;
+        let key = KeyPair::from_pkcs8_der_and_sign_algo(
+            &PrivatePkcs8KeyDer::from(der.as_slice()),
+            &rcgen::PKCS_RSA_SHA256,
+        )?;
         let mut params = CertificateParams::new(Vec::<String>::new())?;
         params
             .distinguished_name

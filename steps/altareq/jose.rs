@@ -10,12 +10,15 @@
 //! it is PS256 by policy (notes §15-22). Every JWS and JWE made here is registered for redaction
 //! as soon as it exists; this module must never print a key, a token or a claim set.
 
+use std::sync::{Arc, OnceLock};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 #[allow(deprecated)] // RSA1_5 is sent only to prove the bank refuses it (ALT-PAY-03).
 use josekit::jwe::{JweHeader, RSA_OAEP_256, RSA1_5};
 use josekit::jwk::alg::rsa::RsaKeyPair;
 use josekit::jwk::{Jwk, JwkSet, KeyPair as _};
+use josekit::jws::alg::rsassa_pss::RsassaPssJwsSigner;
 use josekit::jws::{JwsSigner, PS256, RS256};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -55,6 +58,9 @@ pub enum Alg {
 pub struct SigningKey {
     kid: String,
     jwk: Jwk,
+    /// The PS256 signer, built once: reading the key and setting up its blinding cost more than a
+    /// signature, and a run signs many times with one key.
+    ps256: Arc<OnceLock<RsassaPssJwsSigner>>,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -71,19 +77,16 @@ impl SigningKey {
     pub fn from_pem(pem: &Secret, kid: &str) -> Result<Self, JoseFailure> {
         let pair = RsaKeyPair::from_pem(pem.expose().as_bytes())
             .map_err(|e| fail("the signing key is not an RSA private key", e))?;
-        Ok(Self {
-            kid: kid.to_string(),
-            jwk: pair.to_jwk_private_key(),
-        })
+        Ok(Self::new(kid, pair.to_jwk_private_key()))
     }
 
-    /// A fresh 2048-bit key that no bank knows, announced as `kid`: a forger's key.
-    pub fn generate(kid: &str) -> Result<Self, JoseFailure> {
-        let pair = RsaKeyPair::generate(2048).map_err(|e| fail("cannot generate a key", e))?;
-        Ok(Self {
-            kid: kid.to_string(),
-            jwk: pair.to_jwk_private_key(),
-        })
+    /// A key that no bank knows, announced as `kid`: a forger's key. Minted once per process for
+    /// `slot` ([`crate::tls::keypool`]), so a suite run against many banks mints it once.
+    pub fn forged(slot: &str, kid: &str) -> Result<Self, JoseFailure> {
+        let der = crate::tls::keypool::rsa_2048(slot).map_err(|e| fail("cannot generate a key", e))?;
+        let pair = RsaKeyPair::from_der(der.as_slice())
+            .map_err(|e| fail("cannot read a generated key", e))?;
+        Ok(Self::new(kid, pair.to_jwk_private_key()))
     }
 
     pub fn kid(&self) -> &str {
@@ -101,13 +104,28 @@ impl SigningKey {
         })
     }
 
+    fn new(kid: &str, jwk: Jwk) -> Self {
+        Self {
+            kid: kid.to_string(),
+            jwk,
+            ps256: Arc::default(),
+        }
+    }
+
     fn signer(&self, alg: Alg) -> Result<Option<Box<dyn JwsSigner>>, JoseFailure> {
         Ok(match alg {
-            Alg::Ps256 => Some(Box::new(
-                PS256
-                    .signer_from_jwk(&self.jwk)
-                    .map_err(|e| fail("cannot sign PS256", e))?,
-            )),
+            Alg::Ps256 => {
+                let signer = match self.ps256.get() {
+                    Some(signer) => signer.clone(),
+                    None => {
+                        let signer = PS256
+                            .signer_from_jwk(&self.jwk)
+                            .map_err(|e| fail("cannot sign PS256", e))?;
+                        self.ps256.get_or_init(|| signer).clone()
+                    }
+                };
+                Some(Box::new(signer))
+            }
             Alg::Rs256 => Some(Box::new(
                 RS256
                     .signer_from_jwk(&self.jwk)
@@ -374,7 +392,12 @@ pub fn protect_pii(
     }
     let jwe = match form {
         PiiForm::ToAnotherKey => {
-            let other = RsaKeyPair::generate(2048).map_err(|e| fail("cannot generate a key", e))?;
+            let other = crate::tls::keypool::rsa_2048("altareq PII to another key")
+                .map_err(|e| fail("cannot generate a key", e))
+                .and_then(|der| {
+                    RsaKeyPair::from_der(der.as_slice())
+                        .map_err(|e| fail("cannot read a generated key", e))
+                })?;
             let mut jwk = other.to_jwk_public_key();
             jwk.set_key_id(format!("not-the-banks-{}", jti()));
             encrypt(&jws, &jwk, false)?
@@ -454,7 +477,7 @@ mod tests {
 
     #[test]
     fn a_bank_answer_verifies_only_with_its_own_key_and_ps256() {
-        let bank = SigningKey::generate("bank-sig").unwrap();
+        let bank = SigningKey::forged("jose test bank", "bank-sig").unwrap();
         let jwks = json!({"keys": [bank.public_jwk()]}).to_string();
         let keys = BankKeys::parse(&jwks).unwrap();
         let jws = bank
@@ -472,7 +495,7 @@ mod tests {
         assert!(keys.verify(&rs).unwrap_err().0.contains("PS256 only"));
         let none = bank.sign(Alg::None, None, &json!({})).unwrap();
         assert!(keys.verify(&none).is_err());
-        let forger = SigningKey::generate("bank-sig").unwrap();
+        let forger = SigningKey::forged("jose test forger", "bank-sig").unwrap();
         let forged = forger.sign(Alg::Ps256, None, &json!({})).unwrap();
         assert!(keys.verify(&forged).is_err());
         assert!(keys.verify("a.b").is_err());

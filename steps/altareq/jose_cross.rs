@@ -143,7 +143,7 @@ fn pii_is_signed_then_encrypted_to_the_banks_enc_key_and_opens_elsewhere() {
     enc.set_key_id("bank-enc");
     enc.set_key_use("enc");
     enc.set_algorithm("RSA-OAEP-256");
-    let signer = SigningKey::generate("bank-sig").unwrap();
+    let signer = SigningKey::forged("jose cross bank", "bank-sig").unwrap();
     let jwks = json!({"keys": [signer.public_jwk(), Value::Object(enc.as_ref().clone())]});
     let keys = BankKeys::parse(&jwks.to_string()).unwrap();
     let pii = json!({"Initiation": {"CreditorAccount": {"SchemeName": "IBAN", "Identification": "AE651000010000109010109", "Name": {"en": "Rora Al Hashimi"}}}, "Risk": {}});

@@ -138,7 +138,9 @@ fn assertion(
                 .map(|a| Some(a.0.clone()))
                 .ok_or_else(|| Failure::new("no client assertion was sent before to reuse"));
         }
-        AssertionFlaw::ForeignKey => key = SigningKey::generate(me.key.kid()).map_err(failure)?,
+        AssertionFlaw::ForeignKey => {
+            key = SigningKey::forged("altareq forged assertion", me.key.kid()).map_err(failure)?
+        }
         AssertionFlaw::OtherClientsKey => key = run.clients[1].key.clone(),
         AssertionFlaw::Rs256 => alg = Alg::Rs256,
         AssertionFlaw::WrongAud => claims["aud"] = json!("https://not-the-issuer.obconf.test"),

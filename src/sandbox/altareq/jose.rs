@@ -8,7 +8,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use josekit::jwe::RSA_OAEP_256;
 use josekit::jwk::Jwk;
 use josekit::jws::{JwsHeader, PS256};
 use serde_json::{Map, Value, json};
@@ -112,10 +111,7 @@ pub(crate) fn jwe_header(token: &str) -> Option<Map<String, Value>> {
 
 /// Decrypts a compact JWE with the bank's `use=enc` key (RSA-OAEP-256 only).
 pub(crate) fn decrypt(bank: &Bank, token: &str) -> Option<Vec<u8>> {
-    let decrypter = RSA_OAEP_256
-        .decrypter_from_jwk(&bank.keys.enc_private)
-        .ok()?;
-    josekit::jwe::deserialize_compact(token, &decrypter)
+    josekit::jwe::deserialize_compact(token, &bank.keys.decrypter)
         .ok()
         .map(|(payload, _header)| payload)
 }
@@ -126,10 +122,7 @@ pub(crate) fn sign(bank: &Bank, claims: &Value) -> String {
     header.set_token_type("JWT");
     header.set_key_id(&bank.keys.sig_kid);
     let payload = serde_json::to_vec(claims).unwrap_or_default();
-    PS256
-        .signer_from_jwk(&bank.keys.sig_private)
-        .and_then(|signer| josekit::jws::serialize_compact(&payload, &header, &signer))
-        .unwrap_or_default()
+    josekit::jws::serialize_compact(&payload, &header, &bank.keys.signer).unwrap_or_default()
 }
 
 /// How a signed answer names its one recipient: the data-sharing and payment documents type `aud`
@@ -177,6 +170,6 @@ pub(crate) fn encrypt(payload: &[u8], key: &Jwk, kid: &str) -> String {
     let mut header = josekit::jwe::JweHeader::new();
     header.set_content_encryption("A256GCM");
     header.set_key_id(kid);
-    let encrypter = RSA_OAEP_256.encrypter_from_jwk(key).expect("an RSA key");
+    let encrypter = josekit::jwe::RSA_OAEP_256.encrypter_from_jwk(key).expect("an RSA key");
     josekit::jwe::serialize_compact(payload, &header, &encrypter).expect("encrypts")
 }

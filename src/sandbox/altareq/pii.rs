@@ -10,7 +10,7 @@
 
 #[allow(deprecated)] // RSA1_5 is only ever tried under the `accept-any-jwe-alg` fault
 use josekit::jwe::RSA1_5;
-use josekit::jwe::{RSA_OAEP, RSA_OAEP_256};
+use josekit::jwe::RSA_OAEP;
 use serde_json::{Map, Value};
 
 use super::reply::Refusal;
@@ -104,10 +104,7 @@ fn decrypt(bank: &Bank, token: &str) -> Result<String, Refusal> {
                 .decrypter_from_jwk(&key)
                 .ok()
                 .and_then(|d| josekit::jwe::deserialize_compact(token, &d).ok()),
-            _ => RSA_OAEP_256
-                .decrypter_from_jwk(&bank.keys.enc_private)
-                .ok()
-                .and_then(|d| josekit::jwe::deserialize_compact(token, &d).ok()),
+            _ => josekit::jwe::deserialize_compact(token, &bank.keys.decrypter).ok(),
         };
         opened.map(|(payload, _)| payload)
     } else {
