@@ -215,6 +215,24 @@ pub async fn mutation_matrix_in(
     })
 }
 
+/// The scenarios that no fault breaks in any of `matrices`: matrices of one family (the canonical
+/// bank and some variants) that shared its faults out between them, so that each fault runs once
+/// and the proof that no scenario is blind still covers every scenario that ran.
+pub fn blind_across(matrices: &[Matrix]) -> Vec<String> {
+    let ran: BTreeSet<String> = matrices
+        .iter()
+        .flat_map(|m| m.healthy.scenarios.iter())
+        .filter(|s| s.verdict != Verdict::Skipped)
+        .map(key)
+        .collect();
+    let broken: BTreeSet<&String> = matrices
+        .iter()
+        .flat_map(|m| m.rows.iter())
+        .flat_map(|r| r.broken.iter())
+        .collect();
+    ran.into_iter().filter(|s| !broken.contains(s)).collect()
+}
+
 async fn run_once(family: &'static dyn Family, request: RunRequest) -> Result<RunRecord, RunError> {
     let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
     runner::run(request, family, record.clone()).await?;
