@@ -110,6 +110,17 @@ pub fn registered() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The length in bytes of the longest registered secret (0 when none is).
+pub fn longest_secret() -> usize {
+    BY_PREFIX.read().map(|i| i.longest()).unwrap_or(0)
+}
+
+/// The length of the longest registered secret that starts at `at` in `text`, if one does.
+pub fn secret_at(text: &[u8], at: usize) -> Option<usize> {
+    let index = BY_PREFIX.read().ok()?;
+    index.starting_at(text, at).map(String::len).max()
+}
+
 /// Whether a header's value must be masked whatever it holds.
 pub fn is_secret_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();

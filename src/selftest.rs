@@ -236,9 +236,5 @@ pub fn blind_across(matrices: &[Matrix]) -> Vec<String> {
 async fn run_once(family: &'static dyn Family, request: RunRequest) -> Result<RunRecord, RunError> {
     let record = Arc::new(Mutex::new(RunRecord::new("", family.about().name)));
     runner::run(request, family, record.clone()).await?;
-    let r = record
-        .lock()
-        .map(|r| r.clone())
-        .unwrap_or_else(|p| p.into_inner().clone());
-    Ok(r)
+    Ok(RunRecord::take(&record))
 }

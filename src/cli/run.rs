@@ -100,10 +100,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             r = runner::run(request, fam, record.clone()) => Ok(r),
             stop = stops.next() => Err(stop),
         };
-        let mut taken = record
-            .lock()
-            .map(|r| r.clone())
-            .unwrap_or_else(|p| p.into_inner().clone());
+        let mut taken = RunRecord::take(&record);
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(e)) => stopped = Some(e.into()),

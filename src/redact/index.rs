@@ -20,6 +20,8 @@ pub(super) struct PrefixIndex {
     /// One bit per hash of a registered prefix.
     filter: Vec<u64>,
     by_prefix: HashMap<u64, Vec<String>>,
+    /// The longest secret's length in bytes.
+    longest: usize,
 }
 
 /// The window's bit in the filter.
@@ -43,10 +45,29 @@ impl PrefixIndex {
         }
         let bit = slot(window);
         self.filter[bit / 64] |= 1 << (bit % 64);
+        self.longest = self.longest.max(secret.len());
         self.by_prefix
             .entry(window)
             .or_default()
             .push(secret.to_string());
+    }
+
+    pub(super) fn longest(&self) -> usize {
+        self.longest
+    }
+
+    /// The registered secrets that start at `at` in `text`.
+    pub(super) fn starting_at<'a>(
+        &'a self,
+        text: &'a [u8],
+        at: usize,
+    ) -> impl Iterator<Item = &'a String> + 'a {
+        let rest = text.get(at..).unwrap_or_default();
+        window_of(rest)
+            .and_then(|w| self.by_prefix.get(&w))
+            .into_iter()
+            .flatten()
+            .filter(move |c| rest.starts_with(c.as_bytes()))
     }
 
     /// The registered secrets that occur in `text`.

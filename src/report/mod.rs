@@ -161,12 +161,13 @@ pub fn write_reports(
     std::fs::create_dir_all(dir).map_err(write_err(dir))?;
     let always: Box<dyn Report> = Box::new(run_json::RunJson);
     let extra = (!reports.iter().any(|r| r.kind() == always.kind())).then_some(&always);
-    let mut paths = Vec::new();
-    for report in reports.iter().chain(extra) {
+    // Each report streams to its own file from the shared record: rendered side by side, one
+    // thread each, so a large run's reports take the time of the largest, not of all five.
+    let write_one = |report: &dyn Report| -> Result<PathBuf, ReportError> {
         // Streamed to the file, redacted on the way: no report is held whole in memory.
         let path = dir.join(report.file_name());
         let file = std::fs::File::create(&path).map_err(write_err(&path))?;
-        let mut out = stream::Redacting::new(std::io::BufWriter::new(file), report.as_ref());
+        let mut out = stream::Redacting::new(std::io::BufWriter::new(file), report);
         report
             .render(runs, &mut out)
             .map_err(|source| ReportError::Render {
@@ -174,7 +175,22 @@ pub fn write_reports(
                 source,
             })?;
         out.finish().map_err(write_err(&path))?;
-        paths.push(path);
-    }
+        Ok(path)
+    };
+    let written: Vec<Result<PathBuf, ReportError>> = std::thread::scope(|scope| {
+        let writing: Vec<_> = reports
+            .iter()
+            .chain(extra)
+            .map(|report| scope.spawn(move || write_one(report.as_ref())))
+            .collect();
+        writing
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let paths = written.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(paths)
 }

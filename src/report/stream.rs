@@ -10,14 +10,13 @@
 //! the whole text (one that keeps parts of itself out of redaction) says so with
 //! [`Report::streams`], and is written whole. This module writes only into the file it is given.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::Report;
 
 /// Bytes buffered before a chunk is redacted and written.
 const CHUNK: usize = 256 * 1024;
-/// Secrets are indexed by their first bytes, as [`crate::redact`] indexes them.
+/// No secret is shorter: [`crate::redact`] registers none.
 const PREFIX: usize = 6;
 
 /// A writer that redacts what passes through it, chunk by chunk, for `report`.
@@ -25,30 +24,17 @@ pub struct Redacting<'a, W: Write> {
     inner: W,
     report: &'a dyn Report,
     buf: Vec<u8>,
-    secrets: HashMap<[u8; PREFIX], Vec<Vec<u8>>>,
+    /// The longest registered secret, when the writer was made.
     longest: usize,
 }
 
 impl<'a, W: Write> Redacting<'a, W> {
     pub fn new(inner: W, report: &'a dyn Report) -> Self {
-        let mut secrets: HashMap<[u8; PREFIX], Vec<Vec<u8>>> = HashMap::new();
-        let mut longest = 0;
-        for s in crate::redact::registered() {
-            let bytes = s.into_bytes();
-            if let Some(p) = bytes
-                .get(..PREFIX)
-                .and_then(|p| <[u8; PREFIX]>::try_from(p).ok())
-            {
-                longest = longest.max(bytes.len());
-                secrets.entry(p).or_default().push(bytes);
-            }
-        }
         Self {
             inner,
             report,
             buf: Vec::new(),
-            secrets,
-            longest,
+            longest: crate::redact::longest_secret(),
         }
     }
 
@@ -68,17 +54,7 @@ impl<'a, W: Write> Redacting<'a, W> {
             }
             let end = cut;
             let straddler = (end.saturating_sub(self.longest)..end).find(|&start| {
-                let Some(p) = self.buf.get(start..start + PREFIX) else {
-                    return false;
-                };
-                let Ok(p) = <[u8; PREFIX]>::try_from(p) else {
-                    return false;
-                };
-                self.secrets.get(&p).is_some_and(|candidates| {
-                    candidates
-                        .iter()
-                        .any(|c| start + c.len() > end && self.buf[start..].starts_with(c))
-                })
+                crate::redact::secret_at(&self.buf, start).is_some_and(|len| start + len > end)
             });
             if let Some(start) = straddler {
                 cut = start;

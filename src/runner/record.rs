@@ -236,6 +236,14 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// The record a run filled in, moved out of the slot it shared with the run, which is left
+    /// empty: a copy would hold a run of thousands of scenarios twice at its largest.
+    pub fn take(shared: &std::sync::Mutex<RunRecord>) -> RunRecord {
+        let mut r = shared.lock().unwrap_or_else(|p| p.into_inner());
+        let empty = RunRecord::new(&r.target, &r.family);
+        std::mem::replace(&mut *r, empty)
+    }
+
     pub fn new(target: &str, family: &str) -> Self {
         Self {
             obconf_version: env!("CARGO_PKG_VERSION").to_string(),
