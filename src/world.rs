@@ -189,6 +189,9 @@ pub struct ObWorld {
     /// What steps keep between them (a list read earlier, a session's credentials), one value of
     /// each type: see [`Self::state`].
     pub state: http::Extensions,
+    /// What the checks observed about the bank that a certifier should see beside the verdict
+    /// (see [`Self::note`]).
+    pub notes: Vec<String>,
 }
 
 impl fmt::Debug for ObWorld {
@@ -207,6 +210,16 @@ impl fmt::Debug for ObWorld {
 pub struct NoRunContext;
 
 impl ObWorld {
+    /// Records in the scenario's evidence what the bank was seen to do where its document allows
+    /// more than one reading ("the nonce came in the upload's answer"): the verdict holds for
+    /// both, and a certifier sees which one this bank follows. Once per distinct text.
+    pub fn note(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        if !self.notes.contains(&text) {
+            self.notes.push(text);
+        }
+    }
+
     pub async fn new() -> Result<Self, NoRunContext> {
         Ok(Self::in_context(RunContext::current().ok_or(NoRunContext)?))
     }
@@ -225,6 +238,7 @@ impl ObWorld {
             exchanges: Vec::new(),
             vars: BTreeMap::new(),
             state: http::Extensions::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -131,6 +131,8 @@ fn record(h: &Hostile) -> RunRecord {
         }),
         other_exchanges: Vec::new(),
         waiver: None,
+        // Notes quote what the bank sent too.
+        notes: vec![format!("the bank answered {}", h.status_text)],
     };
     let mut run = RunRecord::new("hostile", "x");
     run.base_url = "https://127.0.0.1:4443".into();

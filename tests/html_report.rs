@@ -301,6 +301,7 @@ fn hostile_record() -> RunRecord {
         }),
         other_exchanges: Vec::new(),
         waiver: None,
+        notes: Vec::new(),
     });
     r.finish();
     r

@@ -92,6 +92,7 @@ fn scenario(id: &str, name: &str, line: usize, verdict: Verdict) -> ScenarioReco
         failure: None,
         other_exchanges: Vec::new(),
         waiver: None,
+        notes: Vec::new(),
     }
 }
 

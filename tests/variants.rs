@@ -108,3 +108,33 @@ async fn a_closed_port_is_not_a_refused_handshake() {
         assert_eq!(s.verdict, Verdict::NotRun, "{}: {:?}", s.name, s.failure);
     }
 }
+
+/// Finqware's document leaves open whether the nonce after an upload-requiring step comes in the
+/// step's answer or in its upload's: both readings pass, and the scenario's evidence says which
+/// one the bank follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_evidence_names_the_nonce_reading_the_bank_follows() {
+    let family = obconf::steps::family("finqware").expect("finqware");
+    let reading_of = |seed: u64| {
+        obconf::sandbox::kit::Variant::seeded(seed).flip("nonce after an upload-requiring step")
+    };
+    for (in_upload, said) in [
+        (false, "in the upload-requiring step's own answer"),
+        (true, "in the answer to the step's upload"),
+    ] {
+        let seed = (1..100u64)
+            .find(|&s| reading_of(s) == in_upload)
+            .expect("a seed draws each reading");
+        let mut target = family.embedded_target();
+        target.variant = Some(seed);
+        let (record, result) = try_run_family("finqware", target, "FQ-STEP-01 A multi-step").await;
+        result.expect("the run completes");
+        let s = &record.scenarios[0];
+        assert_eq!(s.verdict, Verdict::Passed, "seed {seed}: {:?}", s.failure);
+        assert!(
+            s.notes.iter().any(|n| n.ends_with(said)),
+            "seed {seed}: {:?}",
+            s.notes
+        );
+    }
+}

@@ -260,6 +260,7 @@ mod tests {
             }),
             other_exchanges: Vec::new(),
             waiver: None,
+            notes: Vec::new(),
         }
     }
 

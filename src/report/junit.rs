@@ -226,6 +226,9 @@ fn case(x: &mut XmlWriter, record: &RunRecord, s: &ScenarioRecord, name: &str) {
     if let Some(started) = &s.started {
         out.push_str(&format!("started: {}\n", timestamp(started)));
     }
+    for note in &s.notes {
+        out.push_str(&format!("observed: {note}\n"));
+    }
     if s.waiver.is_some()
         && let Some(failure) = s.failure_text_at(&file)
     {

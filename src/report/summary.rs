@@ -197,6 +197,7 @@ mod tests {
             failure: None,
             other_exchanges: vec![],
             waiver: None,
+            notes: Vec::new(),
         };
         r.scenarios = vec![s(Verdict::Passed), s(Verdict::Passed), s(Verdict::NotRun)];
         let runs = [r];

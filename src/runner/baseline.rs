@@ -173,6 +173,7 @@ mod tests {
             failure: None,
             other_exchanges: vec![],
             waiver: None,
+            notes: Vec::new(),
         }
     }
 

@@ -29,8 +29,17 @@ use crate::world::ObWorld;
 /// A scenario's identity within a run: feature path, line, name.
 pub type ScenarioKey = (PathBuf, usize, String);
 
-/// Every exchange of each finished scenario, redacted, waiting for the collector.
-pub type ExchangeStash = Arc<Mutex<HashMap<ScenarioKey, Vec<ExchangeRecord>>>>;
+/// What the runner's `after` hook takes from a finished scenario's World for the collector.
+#[derive(Debug, Default)]
+pub struct Stashed {
+    /// Every exchange, redacted.
+    pub exchanges: Vec<ExchangeRecord>,
+    /// The World's notes ([`ObWorld::note`]), redacted.
+    pub notes: Vec<String>,
+}
+
+/// What each finished scenario left, waiting for the collector.
+pub type ExchangeStash = Arc<Mutex<HashMap<ScenarioKey, Stashed>>>;
 
 /// The key of `scenario` in `feature`.
 pub fn scenario_key(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
@@ -125,6 +134,7 @@ impl Collector {
                     failure: None,
                     other_exchanges: Vec::new(),
                     waiver: None,
+                    notes: Vec::new(),
                 };
                 self.running.insert(
                     key,
@@ -167,14 +177,15 @@ impl Collector {
             Scenario::Hook(..) | Scenario::Log(_) => {}
             Scenario::Finished => {
                 if let Some(mut run) = self.running.remove(&key) {
-                    let exchanges = self
+                    let stashed = self
                         .stash
                         .lock()
                         .map(|mut s| s.remove(&key))
                         .unwrap_or_else(|p| p.into_inner().remove(&key))
                         .unwrap_or_default();
                     run.record.duration = at.duration_since(run.started).unwrap_or_default();
-                    self.finish(run, exchanges);
+                    run.record.notes = stashed.notes;
+                    self.finish(run, stashed.exchanges);
                 }
             }
         }
@@ -346,9 +357,12 @@ pub fn stash_exchanges(
     scenario: &gherkin::Scenario,
     world: Option<&ObWorld>,
 ) {
-    let exchanges: Vec<ExchangeRecord> = world
-        .map(|w| ExchangeRecord::all_of(&w.exchanges))
+    let stashed = world
+        .map(|w| Stashed {
+            exchanges: ExchangeRecord::all_of(&w.exchanges),
+            notes: w.notes.iter().map(|n| redact(n)).collect(),
+        })
         .unwrap_or_default();
     let mut stash = stash.lock().unwrap_or_else(|p| p.into_inner());
-    stash.insert(scenario_key(feature, scenario), exchanges);
+    stash.insert(scenario_key(feature, scenario), stashed);
 }

@@ -360,6 +360,7 @@ fn unrun_record(
         failure: None,
         other_exchanges: Vec::new(),
         waiver: None,
+        notes: Vec::new(),
     }
 }
 

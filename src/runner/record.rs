@@ -119,6 +119,10 @@ pub struct ScenarioRecord {
     /// The waiver that made this scenario [`Verdict::Waived`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRecord>,
+    /// What the checks observed about the bank beside the verdict: which documented reading it
+    /// follows where its document allows two ([`crate::world::ObWorld::note`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl ScenarioRecord {

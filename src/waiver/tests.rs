@@ -20,6 +20,7 @@ fn scenario(name: &str, id: &str, verdict: Verdict) -> ScenarioRecord {
         failure: None,
         other_exchanges: Vec::new(),
         waiver: None,
+        notes: Vec::new(),
     }
 }
 

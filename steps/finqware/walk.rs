@@ -321,14 +321,22 @@ async fn walk(w: &mut ObWorld) -> StepResult {
 
 /// The session holds a nonce for its next step that no step presented before, from the
 /// upload-requiring step's answer or from its upload's answer.
-pub(super) fn holds_new_nonce(w: &ObWorld) -> StepResult {
+/// Which reading the bank follows goes into the scenario's evidence.
+pub(super) fn holds_new_nonce(w: &mut ObWorld) -> StepResult {
     let state = SessionState::load(w, Which::This)?;
     let reading = state
         .nonce_reading
         .map(NonceReading::describe)
         .unwrap_or("after no upload-requiring step");
     match &state.nonce {
-        Some(n) if !state.used.contains(n) => Ok(()),
+        Some(n) if !state.used.contains(n) => {
+            if state.nonce_reading.is_some() {
+                w.note(format!(
+                    "documented reading: the bank gives the nonce after an upload-requiring step {reading}"
+                ));
+            }
+            Ok(())
+        }
         Some(_) => Err(Failure::expected(
             "a new nonce for the next step",
             format!("a nonce the session already presented ({reading})"),

@@ -148,6 +148,9 @@ fn scenario(out: &mut String, anchor: &str, run: &RunRecord, s: &ScenarioRecord)
             Esc(&reason)
         )?;
     }
+    for note in &s.notes {
+        writeln!(out, "<p class=\"note\">observed: {}</p>", Esc(note))?;
+    }
     if let Some(o) = run.expired_waiver_for(s) {
         writeln!(
             out,
