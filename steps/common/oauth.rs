@@ -226,18 +226,56 @@ async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
         .exchange
         .as_ref()
         .ok_or_else(|| Failure::new("no request was sent before this check"))?;
+    refusal(e.status(), e.tls_alert.as_deref(), e.error.as_deref(), a, b)
+}
+
+/// The verdict of [`refused`] on what came back: an HTTP status, the TLS alert the bank sent, the
+/// transport error.
+fn refusal(
+    status: Option<u16>,
+    tls_alert: Option<&str>,
+    error: Option<&str>,
+    a: u16,
+    b: u16,
+) -> StepResult {
     let expected =
         || format!("a TLS alert from the bank refusing the handshake, or HTTP {a} or {b}");
-    match (e.status(), &e.tls_alert) {
+    match (status, tls_alert) {
         (None, Some(_)) => Ok(()),
         (None, None) => Err(Failure::expected(
             expected(),
             format!(
                 "no answer from the bank, and no TLS alert: {}",
-                e.error.as_deref().unwrap_or("nothing was sent")
+                error.unwrap_or("nothing was sent")
             ),
         )),
         (Some(s), _) if s == a || s == b => Ok(()),
         (Some(s), _) => Err(Failure::expected(expected(), format!("HTTP {s}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    /// Only the bank's own refusal passes: its TLS alert, or one of the two statuses. A refused
+    /// connection, a reset or a timeout (no status, no alert) is no evidence and fails.
+    #[test]
+    fn a_refusal_is_the_banks_alert_or_status_never_a_network_error() {
+        assert!(refusal(None, Some("CertificateRequired"), Some("alert"), 401, 403).is_ok());
+        assert!(refusal(Some(401), None, None, 401, 403).is_ok());
+        assert!(refusal(Some(403), None, None, 401, 403).is_ok());
+        for error in [
+            "connection refused",
+            "connection reset by peer",
+            "timed out",
+            "dns error",
+        ] {
+            let failure = refusal(None, None, Some(error), 401, 403).unwrap_err();
+            assert!(failure.to_string().contains(error), "{failure}");
+        }
+        assert!(refusal(None, None, None, 401, 403).is_err());
+        assert!(refusal(Some(200), None, None, 401, 403).is_err());
+        assert!(refusal(Some(500), Some("x"), None, 401, 403).is_err());
     }
 }
