@@ -457,3 +457,37 @@ fn help_lists_the_run_controls_and_version_names_the_catalog() {
         )
     );
 }
+
+/// What `cargo install --path .` gives: the binary alone, copied where no source tree is, runs
+/// every family against its embedded bank (features, catalog and banks are inside it).
+#[test]
+fn the_binary_alone_runs_everything_with_no_source_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let installed = dir.path().join("bin").join("obconf");
+    std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_obconf"), &installed).unwrap();
+    let elsewhere = dir.path().join("work");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = std::process::Command::new(&installed)
+        .args(["run", "--out", "reports", "-q"])
+        .current_dir(&elsewhere)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(elsewhere.join("reports/run.json")).unwrap())
+            .unwrap();
+    let families: BTreeSet<&str> = run["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["scenarios"].as_array().unwrap().is_empty())
+        .filter_map(|r| r["family"].as_str())
+        .collect();
+    let registered: BTreeSet<&str> = obconf::steps::families()
+        .iter()
+        .map(|f| f.about().name)
+        .collect();
+    assert_eq!(families, registered);
+}
