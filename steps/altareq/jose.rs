@@ -83,7 +83,8 @@ impl SigningKey {
     /// A key that no bank knows, announced as `kid`: a forger's key. Minted once per process for
     /// `slot` ([`crate::tls::keypool`]), so a suite run against many banks mints it once.
     pub fn forged(slot: &str, kid: &str) -> Result<Self, JoseFailure> {
-        let der = crate::tls::keypool::rsa_2048(slot).map_err(|e| fail("cannot generate a key", e))?;
+        let der =
+            crate::tls::keypool::rsa_2048(slot).map_err(|e| fail("cannot generate a key", e))?;
         let pair = RsaKeyPair::from_der(der.as_slice())
             .map_err(|e| fail("cannot read a generated key", e))?;
         Ok(Self::new(kid, pair.to_jwk_private_key()))

@@ -170,6 +170,8 @@ pub(crate) fn encrypt(payload: &[u8], key: &Jwk, kid: &str) -> String {
     let mut header = josekit::jwe::JweHeader::new();
     header.set_content_encryption("A256GCM");
     header.set_key_id(kid);
-    let encrypter = josekit::jwe::RSA_OAEP_256.encrypter_from_jwk(key).expect("an RSA key");
+    let encrypter = josekit::jwe::RSA_OAEP_256
+        .encrypter_from_jwk(key)
+        .expect("an RSA key");
     josekit::jwe::serialize_compact(payload, &header, &encrypter).expect("encrypts")
 }

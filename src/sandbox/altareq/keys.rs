@@ -135,10 +135,30 @@ pub(crate) fn mint(ca: &TestCa) -> Result<Minted, EmbeddedError> {
     // (a bank started again gets new certificates, kids and client ids around the same keys).
     let [sig_cert, enc_cert, signing1, signing2] = std::thread::scope(|scope| {
         let subjects = [
-            ("altareq bank sig", "obconf model bank signing", "model-bank", "obconf LFI"),
-            ("altareq bank enc", "obconf model bank encryption", "model-bank", "obconf LFI"),
-            ("altareq client 1", client_ids[0].as_str(), org_id.as_str(), TPP_ORG),
-            ("altareq client 2", client_ids[1].as_str(), org_id.as_str(), TPP_ORG),
+            (
+                "altareq bank sig",
+                "obconf model bank signing",
+                "model-bank",
+                "obconf LFI",
+            ),
+            (
+                "altareq bank enc",
+                "obconf model bank encryption",
+                "model-bank",
+                "obconf LFI",
+            ),
+            (
+                "altareq client 1",
+                client_ids[0].as_str(),
+                org_id.as_str(),
+                TPP_ORG,
+            ),
+            (
+                "altareq client 2",
+                client_ids[1].as_str(),
+                org_id.as_str(),
+                TPP_ORG,
+            ),
         ];
         subjects
             .map(|(slot, cn, ou, o)| scope.spawn(move || ca.rsa_key_cert(slot, cn, ou, o)))
@@ -182,7 +202,9 @@ pub(crate) fn mint(ca: &TestCa) -> Result<Minted, EmbeddedError> {
         server,
         bank: BankKeys {
             signer: PS256.signer_from_jwk(&sig_private).map_err(family)?,
-            decrypter: RSA_OAEP_256.decrypter_from_jwk(&enc_private).map_err(family)?,
+            decrypter: RSA_OAEP_256
+                .decrypter_from_jwk(&enc_private)
+                .map_err(family)?,
             sig_kid,
             enc_kid,
             enc_private,

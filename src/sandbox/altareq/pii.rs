@@ -8,9 +8,9 @@
 //! The bank never decrypts with an algorithm the header picks (only under `accept-any-jwe-alg`).
 //! Decrypted PII never leaves this process except back to the TPP that sent it.
 
+use josekit::jwe::RSA_OAEP;
 #[allow(deprecated)] // RSA1_5 is only ever tried under the `accept-any-jwe-alg` fault
 use josekit::jwe::RSA1_5;
-use josekit::jwe::RSA_OAEP;
 use serde_json::{Map, Value};
 
 use super::reply::Refusal;
