@@ -144,7 +144,7 @@ pub(crate) async fn list(
 ) -> Response {
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, ACCOUNT_PERMISSIONS)?;
-        let accounts: Vec<Value> = if bank.faults.has(faults::ALL_ACCOUNTS_LISTED) {
+        let mut accounts: Vec<Value> = if bank.faults.has(faults::ALL_ACCOUNTS_LISTED) {
             let owner = consent
                 .user_id
                 .as_deref()
@@ -163,6 +163,10 @@ pub(crate) async fn list(
                 .map(shapes::account_json)
                 .collect()
         };
+        // The list is unordered (AIS21): a variant lists the accounts in its own order.
+        if bank.variant.flip("accounts list order") {
+            accounts.reverse();
+        }
         Ok(envelope(
             &bank,
             media,

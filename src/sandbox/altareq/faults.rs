@@ -9,8 +9,8 @@
 //! open: the PSUs' user ids, party ids and names; account ids, IBANs, account numbers, holder
 //! names, nicknames (present or absent) and balances; the CoP payees' IBANs; transaction ids,
 //! amounts, booking days, optional fields (`TransactionInformation`, `ValueDateTime`,
-//! `MerchantDetails`) and order; the order of each account's identifiers and balances; the key
-//! order of every JSON answer. Where the sources disagree (notes §15), a variant draws the reading
+//! `MerchantDetails`) and order; the order of the accounts list and of each account's identifiers
+//! and balances; the form of PaymentIds (UUID, hex, reference); the key order of every JSON answer. Where the sources disagree (notes §15), a variant draws the reading
 //! it follows ([`Readings`]); the embedded target's tolerances name the one it drew.
 
 use crate::sandbox::Fault;

@@ -123,7 +123,7 @@ pub(crate) struct Bank {
     pub(crate) faults: FaultSet,
     /// The documented readings this bank follows where the sources disagree.
     pub(crate) readings: faults::Readings,
-    variant: Arc<Variant>,
+    pub(crate) variant: Arc<Variant>,
     pub(crate) clock: Clock,
     issuer: OnceLock<String>,
     rs: OnceLock<String>,

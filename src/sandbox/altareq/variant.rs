@@ -4,7 +4,8 @@
 //! absent) and balances; the CoP payees' IBANs (each keeping its bank code); the transactions'
 //! ids, amounts, booking days (moved by up to 3 days, never to today, so that no day boundary is
 //! hit by accident), their optional fields and their order; the order of each account's
-//! identifiers and balances. The documented readings a variant draws live in `faults.rs`.
+//! identifiers and balances, and of the accounts list (`accounts.rs`); the form of the PaymentIds
+//! it assigns ([`payment_id`]). The documented readings a variant draws live in `faults.rs`.
 //!
 //! A variant must stay healthy: it never breaks a documented rule, never changes the shape of the
 //! data set (the same PSUs, the same accounts per PSU, the same kinds of transaction), and the
@@ -208,4 +209,16 @@ fn vary_history(ledger: &mut Ledger, variant: &Variant, new_ids: &HashMap<String
         t.value_date = !variant.flip(&format!("value date absent/{i}"));
     }
     variant.shuffle("transaction order", &mut ledger.transactions);
+}
+
+/// A fresh PaymentId (PAY21 `AEPaymentId`: 1 to 40 characters, LFI-assigned) in the form the
+/// variant drew: a UUID (the canonical bank's), 32 hex digits, or an upper-case reference. Fresh
+/// per payment, never drawn from the seed (ids must not repeat across payments).
+pub(super) fn payment_id(variant: &Variant) -> String {
+    let id = uuid::Uuid::new_v4();
+    match variant.pick("payment id form", 0, &[0, 1, 2]) {
+        1 => id.simple().to_string(),
+        2 => format!("PMT-{}", id.simple().to_string()[..20].to_ascii_uppercase()),
+        _ => id.to_string(),
+    }
 }
