@@ -109,3 +109,54 @@ fn settings(own: Option<Value>, s: &Started) -> Value {
     });
     Value::Object(map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings the embedded bank of `variant` fills in.
+    async fn settings_of(variant: Option<u64>) -> Value {
+        let mut base = Target::embedded("altareq");
+        base.variant = variant;
+        let listen = "127.0.0.1:0".parse().expect("an address");
+        let bank = start(base, FaultSet::none(), listen)
+            .await
+            .expect("the bank starts");
+        bank.target.settings.clone().expect("settings")
+    }
+
+    #[tokio::test]
+    async fn the_targets_variant_reaches_the_bank_and_its_settings_follow_its_data() {
+        let canonical = settings_of(None).await;
+        assert_eq!(
+            canonical["authoriser"]["user_id"],
+            "100001000000000000000002"
+        );
+        assert!(canonical.get("tolerances").is_none());
+        let seeded = settings_of(Some(4)).await;
+        let again = settings_of(Some(4)).await;
+        for pointer in [
+            "/authoriser/user_id",
+            "/authoriser/account_ids",
+            "/authoriser/debtor_account_id",
+            "/payments",
+            "/cop",
+            "/tolerances",
+        ] {
+            assert_eq!(seeded.pointer(pointer), again.pointer(pointer), "{pointer}");
+        }
+        assert_ne!(
+            seeded["authoriser"]["user_id"],
+            canonical["authoriser"]["user_id"]
+        );
+        assert_ne!(
+            seeded["authoriser"]["account_ids"],
+            canonical["authoriser"]["account_ids"]
+        );
+        assert_ne!(
+            seeded["payments"]["creditor"],
+            canonical["payments"]["creditor"]
+        );
+        assert_ne!(seeded["cop"]["iban"], canonical["cop"]["iban"]);
+    }
+}
