@@ -10,8 +10,12 @@
 //! names, nicknames (present or absent) and balances; the CoP payees' IBANs; transaction ids,
 //! amounts, booking days, optional fields (`TransactionInformation`, `ValueDateTime`,
 //! `MerchantDetails`) and order; the order of the accounts list and of each account's identifiers
-//! and balances; the form of PaymentIds (UUID, hex, reference); the key order of every JSON answer. Where the sources disagree (notes §15), a variant draws the reading
-//! it follows ([`Readings`]); the embedded target's tolerances name the one it drew.
+//! and balances; the form of PaymentIds and of the headless authorisation's interaction ids
+//! (UUID, hex, reference); the key order of every JSON answer. Where the sources disagree (notes
+//! §15), a variant draws the reading it follows ([`Readings`]); the embedded target's tolerances
+//! name the one it drew. Not varied: the `aud` of signed answers and every other reading the
+//! catalog already fixes per document (the request-object and client-assertion error codes, the
+//! CoP 204), the Emirates ID numbers and the CoP payees' names (the CoP settings name them).
 
 use crate::sandbox::Fault;
 use crate::sandbox::kit::Variant;

@@ -5,7 +5,8 @@
 //! ids, amounts, booking days (moved by up to 3 days, never to today, so that no day boundary is
 //! hit by accident), their optional fields and their order; the order of each account's
 //! identifiers and balances, and of the accounts list (`accounts.rs`); the form of the PaymentIds
-//! it assigns ([`payment_id`]). The documented readings a variant draws live in `faults.rs`.
+//! it assigns ([`payment_id`]) and of the interaction ids of the headless authorisation
+//! ([`interaction_id`]). The documented readings a variant draws live in `faults.rs`.
 //!
 //! A variant must stay healthy: it never breaks a documented rule, never changes the shape of the
 //! data set (the same PSUs, the same accounts per PSU, the same kinds of transaction), and the
@@ -209,6 +210,17 @@ fn vary_history(ledger: &mut Ledger, variant: &Variant, new_ids: &HashMap<String
         t.value_date = !variant.flip(&format!("value date absent/{i}"));
     }
     variant.shuffle("transaction order", &mut ledger.transactions);
+}
+
+/// A fresh interaction id of the hub's headless authorisation (opaque to the TPP, which only
+/// sends it back in the `doConfirm` / `doFail` path) in the form the variant drew.
+pub(super) fn interaction_id(variant: &Variant) -> String {
+    let id = uuid::Uuid::new_v4();
+    match variant.pick("interaction id form", 0, &[0, 1, 2]) {
+        1 => id.simple().to_string(),
+        2 => format!("int-{}", &id.simple().to_string()[..24]),
+        _ => id.to_string(),
+    }
 }
 
 /// A fresh PaymentId (PAY21 `AEPaymentId`: 1 to 40 characters, LFI-assigned) in the form the
