@@ -111,5 +111,5 @@ Feature: Client assertions, request objects, PKCE, certificate-bound tokens and 
     When the TPP calls GET /account-information/v2.1/accounts with the data-sharing token
     Then every account listed is one the PSU shared
     Given the PSU authorised a single instant payment consent of 150.00 AED and the TPP holds its token
-    When the TPP calls GET /account-information/v2.1/accounts/{account}/transactions with the payment token
+    When the TPP calls GET /account-information/v2.1/accounts/{debtor_account}/transactions with the payment token
     Then the response status is 403

@@ -63,7 +63,13 @@ pub async fn authorise(w: &mut ObWorld) -> StepResult {
         } => {
             let accounts = match grant.kind {
                 Kind::DataSharing => account_ids.clone(),
-                Kind::Payment => vec![debtor_account_id.clone()],
+                Kind::Payment => {
+                    // The account the payment consent covers, as the PSU chose it (not the
+                    // first one a bank happens to list).
+                    w.vars
+                        .insert("debtor_account".into(), debtor_account_id.clone());
+                    vec![debtor_account_id.clone()]
+                }
             };
             headless(
                 w,
@@ -78,7 +84,16 @@ pub async fn authorise(w: &mut ObWorld) -> StepResult {
         Authoriser::Command {
             command,
             timeout_secs,
-        } => by_command(command, &url, *timeout_secs).await?,
+        } => {
+            // The PSU picks the debtor outside obconf: the account a data-sharing answer listed
+            // first stands for it.
+            if grant.kind == Kind::Payment
+                && let Some(account) = w.vars.get("account").cloned()
+            {
+                w.vars.entry("debtor_account".into()).or_insert(account);
+            }
+            by_command(command, &url, *timeout_secs).await?
+        }
     };
     let callback = parse_callback(&location, &run.settings.redirect_uri)?;
     w.keep_state(callback.clone());

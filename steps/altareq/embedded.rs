@@ -1,4 +1,4 @@
-//! The embedded model bank as the family starts it: [`ModelBank::start`] on loopback (the hub on
+//! The embedded model bank as the family starts it: [`ModelBank::start_variant`] (the target's variant, canonical without one) on loopback (the hub on
 //! the run's address, the front beside it), and the embedded target filled from what it minted:
 //! the hub as `base_url`, the CA, both clients' keys and certificates, the headless authoriser and
 //! the data the scenarios send. The settings live in memory only (they hold the minted keys).
@@ -13,19 +13,14 @@ use crate::sandbox::altareq::{ClientKit, ModelBank, Started};
 use crate::sandbox::{Clock, FaultSet};
 use crate::target::{Secret, Target};
 
-/// The PSU the headless authoriser acts for, and the accounts it shares: the model bank's test
-/// user `mits` (notes §12), whose ids the Postman collection uses too.
-const USER_ID: &str = "100001000000000000000002";
-const ACCOUNTS: &[&str] = &["100004000000000000000003", "100004000000000000000005"];
-const DEBTOR: &str = "100004000000000000000003";
-
 pub async fn start(
     base: Target,
     faults: FaultSet,
     listen: SocketAddr,
 ) -> Result<EmbeddedBank, EmbeddedError> {
     let front = SocketAddr::new(listen.ip(), 0);
-    let started = ModelBank::start(faults, Clock::system(), front, listen).await?;
+    let variant = crate::sandbox::kit::Variant::of(base.variant);
+    let started = ModelBank::start_variant(faults, Clock::system(), front, listen, variant).await?;
     let mut target = base;
     target.base_url = started.rs.clone();
     target.tls.ca_pem = Some(started.ca_pem.clone().into_bytes());
@@ -80,26 +75,88 @@ fn settings(own: Option<Value>, s: &Started) -> Value {
     map.insert("redirect_uri".into(), Value::from(s.redirect_uri.clone()));
     map.insert("client".into(), client(&s.client1));
     map.insert("client2".into(), client(&s.client2));
+    // The model bank's test user `mits` (notes §12) and the accounts it shares, as this bank
+    // (or its variant) names them.
+    let f = &s.fixture;
     map.entry("authoriser").or_insert_with(|| {
         json!({
             "kind": "headless",
             "consent_manager": format!("{}/cs", s.rs),
-            "user_id": USER_ID,
-            "account_ids": ACCOUNTS,
-            "debtor_account_id": DEBTOR,
+            "user_id": f.user_id,
+            "account_ids": f.account_ids,
+            "debtor_account_id": f.debtor_account_id,
             "authorization_channel": "Web",
         })
     });
     map.entry("payments").or_insert_with(
-        || json!({ "creditor": { "iban": "AE651000010000109010109", "name": "Rora Al Hashimi" } }),
+        || json!({ "creditor": { "iban": f.creditor_iban, "name": f.creditor_name } }),
     );
+    if s.par_status != 201 {
+        // The PAR reading this bank follows (notes §15.2), unless the file says otherwise.
+        let tolerances = map.entry("tolerances").or_insert_with(|| json!({}));
+        if let Some(t) = tolerances.as_object_mut() {
+            t.entry("par_status")
+                .or_insert_with(|| json!([s.par_status]));
+        }
+    }
     map.entry("cop").or_insert_with(|| {
         json!({
-            "iban": "AE070331234567890123456",
+            "iban": f.cop_iban,
             "name": { "full": "Ibrahim Al Suwaidi", "given": "Ibrahim", "last": "Al Suwaidi" },
             "wrong_name": "Fatima Khan",
             "close_name": "Ibrahim Al Swaidi",
         })
     });
     Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings the embedded bank of `variant` fills in.
+    async fn settings_of(variant: Option<u64>) -> Value {
+        let mut base = Target::embedded("altareq");
+        base.variant = variant;
+        let listen = "127.0.0.1:0".parse().expect("an address");
+        let bank = start(base, FaultSet::none(), listen)
+            .await
+            .expect("the bank starts");
+        bank.target.settings.clone().expect("settings")
+    }
+
+    #[tokio::test]
+    async fn the_targets_variant_reaches_the_bank_and_its_settings_follow_its_data() {
+        let canonical = settings_of(None).await;
+        assert_eq!(
+            canonical["authoriser"]["user_id"],
+            "100001000000000000000002"
+        );
+        assert!(canonical.get("tolerances").is_none());
+        let seeded = settings_of(Some(4)).await;
+        let again = settings_of(Some(4)).await;
+        for pointer in [
+            "/authoriser/user_id",
+            "/authoriser/account_ids",
+            "/authoriser/debtor_account_id",
+            "/payments",
+            "/cop",
+            "/tolerances",
+        ] {
+            assert_eq!(seeded.pointer(pointer), again.pointer(pointer), "{pointer}");
+        }
+        assert_ne!(
+            seeded["authoriser"]["user_id"],
+            canonical["authoriser"]["user_id"]
+        );
+        assert_ne!(
+            seeded["authoriser"]["account_ids"],
+            canonical["authoriser"]["account_ids"]
+        );
+        assert_ne!(
+            seeded["payments"]["creditor"],
+            canonical["payments"]["creditor"]
+        );
+        assert_ne!(seeded["cop"]["iban"], canonical["cop"]["iban"]);
+    }
 }

@@ -108,12 +108,16 @@ fn psu_access(
 }
 
 /// The consented account `id`.
-fn consented(consent: &Consent, id: &str) -> Result<&'static data::Account, Refusal> {
+fn consented<'a>(
+    bank: &'a Bank,
+    consent: &Consent,
+    id: &str,
+) -> Result<&'a data::Account, Refusal> {
     consent
         .account_ids
         .iter()
         .any(|a| a == id)
-        .then(|| data::account(id))
+        .then(|| bank.ledger.account(id))
         .flatten()
         .ok_or_else(|| {
             Refusal::forbidden(
@@ -140,22 +144,29 @@ pub(crate) async fn list(
 ) -> Response {
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, ACCOUNT_PERMISSIONS)?;
-        let accounts: Vec<Value> = if bank.faults.has(faults::ALL_ACCOUNTS_LISTED) {
+        let mut accounts: Vec<Value> = if bank.faults.has(faults::ALL_ACCOUNTS_LISTED) {
             let owner = consent
                 .user_id
                 .as_deref()
-                .and_then(data::user_by_id)
-                .map(|u| u.name)
+                .and_then(|id| bank.ledger.user_by_id(id))
+                .map(|u| u.name.as_ref())
                 .unwrap_or_default();
-            data::accounts_of(owner).map(shapes::account_json).collect()
+            bank.ledger
+                .accounts_of(owner)
+                .map(shapes::account_json)
+                .collect()
         } else {
             consent
                 .account_ids
                 .iter()
-                .filter_map(|id| data::account(id))
+                .filter_map(|id| bank.ledger.account(id))
                 .map(shapes::account_json)
                 .collect()
         };
+        // The list is unordered (AIS21): a variant lists the accounts in its own order.
+        if bank.variant.flip("accounts list order") {
+            accounts.reverse();
+        }
         Ok(envelope(
             &bank,
             media,
@@ -175,7 +186,7 @@ pub(crate) async fn one(
 ) -> Response {
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, ACCOUNT_PERMISSIONS)?;
-        let account = consented(&consent, &id)?;
+        let account = consented(&bank, &consent, &id)?;
         let path = format!("/accounts/{id}");
         Ok(envelope(
             &bank,
@@ -196,7 +207,7 @@ pub(crate) async fn balances(
 ) -> Response {
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, &["ReadBalances"])?;
-        let account = consented(&consent, &id)?;
+        let account = consented(&bank, &consent, &id)?;
         if bank.faults.has(faults::BALANCES_REFUSED) {
             return Err(Refusal::forbidden(
                 "Consent.TransientAccountAccessFailure",
@@ -237,7 +248,7 @@ pub(crate) async fn transactions(
     run(&headers, |media| {
         let permissions = ["ReadTransactionsBasic", "ReadTransactionsDetail"];
         let (token, consent) = psu_access(&bank, &headers, &extensions, &permissions)?;
-        let account = consented(&consent, &id)?;
+        let account = consented(&bank, &consent, &id)?;
         let mut window = [None, None];
         for (i, name) in ["fromBookingDateTime", "toBookingDateTime"]
             .iter()
@@ -262,7 +273,7 @@ pub(crate) async fn transactions(
             .ledger
             .transactions
             .iter()
-            .filter(|t| t.account_id == account.id)
+            .filter(|t| t.account_id == account.id.as_ref())
             .filter(|t| window[0].is_none_or(|from| local(t.booked) >= from))
             .filter(|t| window[1].is_none_or(|to| local(t.booked) <= to))
             .filter(|t| consent_from.is_none_or(|from| local(t.booked) >= from))
@@ -293,7 +304,7 @@ pub(crate) async fn parties(
         let user = consent
             .user_id
             .as_deref()
-            .and_then(data::user_by_id)
+            .and_then(|id| bank.ledger.user_by_id(id))
             .ok_or_else(|| Refusal::forbidden("Consent.PermanentAccountAccessFailure", "no PSU"))?;
         Ok(envelope(
             &bank,
@@ -314,8 +325,8 @@ pub(crate) async fn account_parties(
 ) -> Response {
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, PARTY_PERMISSIONS)?;
-        let account = consented(&consent, &id)?;
-        let user = data::user_by_name(account.owner).ok_or_else(|| {
+        let account = consented(&bank, &consent, &id)?;
+        let user = bank.ledger.user_by_name(&account.owner).ok_or_else(|| {
             Refusal::forbidden("Consent.PermanentAccountAccessFailure", "no holder")
         })?;
         let path = format!("/accounts/{id}/parties");

@@ -106,7 +106,7 @@ pub(crate) async fn get_auth(
     let Some(client) = bank.client(client_id) else {
         return bad("unknown client_id");
     };
-    let interaction_id = uuid::Uuid::new_v4().to_string();
+    let interaction_id = super::variant::interaction_id(&bank.variant);
     bank.flows
         .0
         .lock()

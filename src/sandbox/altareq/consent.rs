@@ -211,7 +211,7 @@ fn patch(
     let user_id = body["psuIdentifiers"]["userId"]
         .as_str()
         .ok_or_else(|| invalid("psuIdentifiers.userId is required"))?;
-    let user = data::user_by_id(user_id).ok_or_else(|| {
+    let user = bank.ledger.user_by_id(user_id).ok_or_else(|| {
         Refusal::bad_request(
             "Consent.InvalidUserIdentifier",
             format!("no PSU has userId {user_id}"),
@@ -251,7 +251,7 @@ fn patch(
         }
         if let Some(other) = account_ids
             .iter()
-            .find(|id| data::account(id).is_none_or(|a| a.owner != user.name))
+            .find(|id| bank.ledger.account(id).is_none_or(|a| a.owner != user.name))
         {
             return Err(Refusal::bad_request(
                 "Consent.InvalidUserIdentifier",

@@ -125,10 +125,10 @@ pub(crate) async fn confirmation(
                     "Data.Name needs FullName (or BusinessName), 1 to 140 characters",
                 ));
             };
-            let Some(payee) = data::PAYEES.iter().find(|p| p.iban == iban_text) else {
+            let Some(payee) = bank.ledger.payee(iban_text) else {
                 return Ok((StatusCode::NO_CONTENT, None));
             };
-            let Some(holder) = payee.holder else {
+            let Some(holder) = payee.holder.as_deref() else {
                 return Ok((StatusCode::NO_CONTENT, None));
             };
             let verdict = if bank.faults.has(faults::COP_ALWAYS_YES) {

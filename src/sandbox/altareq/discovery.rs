@@ -84,5 +84,7 @@ pub(crate) async fn register(State(bank): State<Arc<Bank>>, extensions: Extensio
         )
         .json();
     }
-    Refusal::Bare(StatusCode::NO_CONTENT).json()
+    let status =
+        StatusCode::from_u16(bank.readings.registration_status).unwrap_or(StatusCode::NO_CONTENT);
+    Refusal::Bare(status).json()
 }

@@ -4,8 +4,43 @@
 //! The handlers test the names below with `FaultSet::has`. A fault changes only the behaviour it
 //! names; it must never make the bank panic or stop answering. Tolerated variations (PAR answering
 //! 200, `invalid_request` for a request object) are not faults: they break no rule.
+//!
+//! Healthy variants (a seed, see `kit::variant` and `variant.rs`) draw what the documents leave
+//! open: the PSUs' user ids, party ids and names; account ids, IBANs, account numbers, holder
+//! names, nicknames (present or absent) and balances; the CoP payees' IBANs; transaction ids,
+//! amounts, booking days, optional fields (`TransactionInformation`, `ValueDateTime`,
+//! `MerchantDetails`) and order; the order of the accounts list and of each account's identifiers
+//! and balances; the form of PaymentIds and of the headless authorisation's interaction ids
+//! (UUID, hex, reference); the key order of every JSON answer. Where the sources disagree (notes
+//! §15), a variant draws the reading it follows ([`Readings`]); the embedded target's tolerances
+//! name the one it drew. Not varied: the `aud` of signed answers and every other reading the
+//! catalog already fixes per document (the request-object and client-assertion error codes, the
+//! CoP 204), the Emirates ID numbers and the CoP payees' names (the CoP settings name them).
 
 use crate::sandbox::Fault;
+use crate::sandbox::kit::Variant;
+
+/// Where the sources allow several answers, the one a bank follows. The canonical bank follows
+/// the first of each; a healthy variant draws.
+///
+/// - **PAR's success status** (notes §15.2): RFC 9126, v1.2 and the collection say 201; v2.1 and
+///   errata2 say 200. obconf accepts what the target's `tolerances.par_status` lists.
+/// - **Registration's success status** (notes §15.16): the spec says 204, the ATQ pages
+///   "200/201/204". obconf accepts the three.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Readings {
+    pub par_status: u16,
+    pub registration_status: u16,
+}
+
+impl Readings {
+    pub(crate) fn of(variant: &Variant) -> Self {
+        Self {
+            par_status: variant.pick("PAR success status", 201, &[201, 200]),
+            registration_status: variant.pick("registration status", 204, &[204, 200, 201]),
+        }
+    }
+}
 
 pub(crate) const JWKS_WITHOUT_SIG_KEY: &str = "jwks-without-sig-key";
 pub(crate) const ISSUER_TRAILING_SLASH: &str = "issuer-trailing-slash";

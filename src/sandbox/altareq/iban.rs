@@ -15,7 +15,7 @@ pub(crate) fn bank_code(iban: &str) -> Option<&str> {
 }
 
 /// ISO 7064 mod 97-10 of an IBAN (its first four characters moved to the end, letters as numbers).
-fn mod97(iban: &str) -> Option<u32> {
+pub(crate) fn mod97(iban: &str) -> Option<u32> {
     let rearranged = format!("{}{}", &iban[4..], &iban[..4]);
     let mut remainder = 0u32;
     for c in rearranged.chars() {

@@ -35,6 +35,7 @@ mod reply;
 mod shapes;
 mod signed;
 mod token;
+mod variant;
 
 #[cfg(test)]
 mod tests;
@@ -50,11 +51,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::family::EmbeddedError;
+use crate::sandbox::kit::variant::{self as kit_variant, Variant};
 use crate::sandbox::{Clock, FaultSet, ServerHandle, serve_mtls, serve_mtls_required, serve_tls};
 use crate::tls::pki::TestCa;
 
 pub use self::faults::FAULTS;
 pub use self::keys::ClientKit;
+pub use self::variant::Fixture;
 
 /// Where the Open Finance resource APIs live on the hub.
 pub const API_PREFIX: &str = "/open-finance";
@@ -107,6 +110,10 @@ pub struct Started {
     pub client2: ClientKit,
     /// Registered for both clients.
     pub redirect_uri: String,
+    /// The records of the data set the target's settings name (a variant's own).
+    pub fixture: Fixture,
+    /// The PAR success status this bank answers (a documented reading, see `faults.rs`).
+    pub par_status: u16,
     pub front: ServerHandle,
     pub hub: ServerHandle,
 }
@@ -114,6 +121,9 @@ pub struct Started {
 /// The bank's state: what is fixed at start, and the stores requests change.
 pub(crate) struct Bank {
     pub(crate) faults: FaultSet,
+    /// The documented readings this bank follows where the sources disagree.
+    pub(crate) readings: faults::Readings,
+    pub(crate) variant: Arc<Variant>,
     pub(crate) clock: Clock,
     issuer: OnceLock<String>,
     rs: OnceLock<String>,
@@ -153,10 +163,24 @@ impl ModelBank {
         front: SocketAddr,
         hub: SocketAddr,
     ) -> Result<Started, EmbeddedError> {
+        Self::start_variant(faults, clock, front, hub, Variant::canonical()).await
+    }
+
+    /// [`ModelBank::start`] as the healthy `variant`: its own data set, readings and JSON key
+    /// order (see `variant.rs` and `faults.rs`).
+    pub async fn start_variant(
+        faults: FaultSet,
+        clock: Clock,
+        front: SocketAddr,
+        hub: SocketAddr,
+        variant: Variant,
+    ) -> Result<Started, EmbeddedError> {
         let ca = TestCa::mint("obconf AlTareq trust framework CA")?;
         let minted = keys::mint(&ca)?;
         let bank = Arc::new(Bank {
-            ledger: data::Ledger::build(clock.now()),
+            ledger: data::Ledger::build_variant(clock.now(), &variant),
+            readings: faults::Readings::of(&variant),
+            variant: Arc::new(variant),
             faults,
             clock,
             issuer: OnceLock::new(),
@@ -187,6 +211,8 @@ impl ModelBank {
             client1: minted.kits[0].clone(),
             client2: minted.kits[1].clone(),
             redirect_uri: REDIRECT_URI.to_string(),
+            fixture: Fixture::of(&bank.ledger),
+            par_status: bank.readings.par_status,
             bank: ModelBank(bank),
             front: front_handle,
             hub: hub_handle,
@@ -217,6 +243,10 @@ fn front_router(bank: &Arc<Bank>) -> Router {
         .route("/auth/{interaction}/doFail", post(authorize::do_fail))
         .fallback(reply::not_found)
         .method_not_allowed_fallback(reply::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&bank.variant),
+            kit_variant::reorder_json_keys,
+        ))
         .layer(middleware::from_fn_with_state(Arc::clone(bank), stamp))
         .with_state(Arc::clone(bank))
 }
@@ -274,6 +304,10 @@ fn hub_router(bank: &Arc<Bank>) -> Router {
         .route(&cop("/confirmation"), post(cop::confirmation))
         .fallback(reply::not_found)
         .method_not_allowed_fallback(reply::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&bank.variant),
+            kit_variant::reorder_json_keys,
+        ))
         .layer(middleware::from_fn_with_state(Arc::clone(bank), stamp))
         .with_state(Arc::clone(bank))
 }

@@ -47,7 +47,11 @@ pub(crate) async fn par(
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
     match push(&bank, &extensions, form) {
-        Ok(body) => json_response(StatusCode::CREATED, &body, true),
+        Ok(body) => {
+            let status =
+                StatusCode::from_u16(bank.readings.par_status).unwrap_or(StatusCode::CREATED);
+            json_response(status, &body, true)
+        }
         Err(error) => error.into_response(),
     }
 }

@@ -140,7 +140,7 @@ fn make(
         .as_object_mut()
         .map(|d| d.remove("PersonalIdentifiableInformation"));
     let payment = Payment {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: super::variant::payment_id(&bank.variant),
         consent_id: consent.id.clone(),
         client_id: client.client_id.clone(),
         created: now,

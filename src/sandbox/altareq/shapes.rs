@@ -8,7 +8,7 @@ use super::data::{Account, BIC, Transaction, User, stamp};
 
 /// An account as `/accounts` shows it.
 pub fn account_json(a: &Account) -> Value {
-    json!({
+    let mut value = json!({
         "AccountId": a.id,
         "Servicer": {"SchemeName": "BICFI", "Identification": BIC},
         "AccountHolderName": a.holder,
@@ -23,7 +23,21 @@ pub fn account_json(a: &Account) -> Value {
             {"SchemeName": "AccountNumber", "Identification": a.number, "Name": a.holder},
         ],
         "IsShariaCompliant": false,
-    })
+    });
+    // The nickname is the PSU's own, optional (AIS21): a variant's account may have none.
+    if a.nickname.is_empty()
+        && let Some(map) = value.as_object_mut()
+    {
+        map.shift_remove("Nickname");
+    }
+    let mut identifiers = value["AccountIdentifiers"].take();
+    if let Some(list) = identifiers.as_array_mut()
+        && a.lists_reversed
+    {
+        list.reverse();
+    }
+    value["AccountIdentifiers"] = identifiers;
+    value
 }
 
 /// An account's balances (two entries) at `now`.
@@ -42,26 +56,37 @@ pub fn balances_json(a: &Account, now: DateTime<Utc>) -> Value {
     if a.sub_type == "CreditCard" {
         balances[0]["CreditLine"] = json!([{"Included": true, "Type": "Available", "Amount": {"Amount": "20000.00", "Currency": "AED"}}]);
     }
+    if a.lists_reversed {
+        balances.reverse();
+    }
     json!({"AccountId": a.id, "Balance": balances})
 }
 
 pub fn transaction_json(t: &Transaction) -> Value {
-    let mut value = json!({
-        "TransactionId": t.id,
-        "TransactionDateTime": stamp(t.booked),
-        "TransactionType": t.kind,
-        "SubTransactionType": t.sub_kind,
-        "CreditDebitIndicator": if t.credit { "Credit" } else { "Debit" },
-        "Status": t.status,
-        "BookingDateTime": stamp(t.booked),
-        "ValueDateTime": stamp(t.booked),
-        "TransactionInformation": t.information,
-        "Amount": {"Amount": t.amount, "Currency": "AED"},
-    });
-    if let Some(merchant) = t.merchant {
-        value["MerchantDetails"] = json!({"MerchantName": merchant});
+    let mut value = serde_json::Map::new();
+    let mut put = |key: &str, v: Value| {
+        value.insert(key.to_string(), v);
+    };
+    put("TransactionId", json!(t.id));
+    put("TransactionDateTime", json!(stamp(t.booked)));
+    put("TransactionType", json!(t.kind));
+    put("SubTransactionType", json!(t.sub_kind));
+    let indicator = if t.credit { "Credit" } else { "Debit" };
+    put("CreditDebitIndicator", json!(indicator));
+    put("Status", json!(t.status));
+    put("BookingDateTime", json!(stamp(t.booked)));
+    // ValueDateTime, TransactionInformation and MerchantDetails are optional (AIS21).
+    if t.value_date {
+        put("ValueDateTime", json!(stamp(t.booked)));
     }
-    value
+    if let Some(information) = t.information {
+        put("TransactionInformation", json!(information));
+    }
+    put("Amount", json!({"Amount": t.amount, "Currency": "AED"}));
+    if let Some(merchant) = t.merchant {
+        put("MerchantDetails", json!({"MerchantName": merchant}));
+    }
+    Value::Object(value)
 }
 
 /// The verified claims of a PSU (`FI`: the bank verified them under its own KYC process).

@@ -11,11 +11,6 @@ use std::path::{Path, PathBuf};
 
 use super::{ClientKit, Started};
 
-/// The PSU and accounts the headless authoriser selects (notes §12: mits).
-const USER_ID: &str = "100001000000000000000002";
-const ACCOUNT_IDS: [&str; 2] = ["100004000000000000000003", "100004000000000000000005"];
-const DEBTOR_ACCOUNT_ID: &str = "100004000000000000000003";
-
 /// Creates `path` (a folder) readable by the owner only.
 fn private_dir(path: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
@@ -83,23 +78,33 @@ pub fn write_target_files(started: &Started, dir: &Path) -> std::io::Result<Path
     );
     let _ = writeln!(y, "  redirect_uri: {}", started.redirect_uri);
     let _ = write!(y, "  client:\n{client1}  client2:\n{client2}");
-    let accounts = ACCOUNT_IDS.map(|a| format!("\"{a}\"")).join(", ");
+    // The PSU and accounts the headless authoriser selects (notes §12: mits), as this bank names them.
+    let f = &started.fixture;
+    let accounts = f
+        .account_ids
+        .iter()
+        .map(|a| format!("\"{a}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = writeln!(
         y,
-        "  authoriser:\n    kind: headless\n    consent_manager: {}/cs\n    user_id: \"{USER_ID}\"\n    account_ids: [{accounts}]\n    debtor_account_id: \"{DEBTOR_ACCOUNT_ID}\"\n    authorization_channel: Web",
-        started.rs
+        "  authoriser:\n    kind: headless\n    consent_manager: {}/cs\n    user_id: \"{}\"\n    account_ids: [{accounts}]\n    debtor_account_id: \"{}\"\n    authorization_channel: Web",
+        started.rs, f.user_id, f.debtor_account_id
     );
     let _ = writeln!(
         y,
-        "  payments:\n    creditor: {{ iban: AE651000010000109010109, name: Rora Al Hashimi }}"
+        "  payments:\n    creditor: {{ iban: {}, name: {} }}",
+        f.creditor_iban, f.creditor_name
     );
     let _ = writeln!(
         y,
-        "  cop:\n    iban: AE070331234567890123456\n    name: {{ full: Ibrahim Al Suwaidi, given: Ibrahim, last: Al Suwaidi }}\n    wrong_name: Fatima Khan\n    close_name: Ibrahim Al Swaidi"
+        "  cop:\n    iban: {}\n    name: {{ full: Ibrahim Al Suwaidi, given: Ibrahim, last: Al Suwaidi }}\n    wrong_name: Fatima Khan\n    close_name: Ibrahim Al Swaidi",
+        f.cop_iban
     );
     let _ = writeln!(
         y,
-        "  tolerances:\n    par_status: [201]\n    request_object_error: [invalid_request_object]\n    client_auth_error: [invalid_client]"
+        "  tolerances:\n    par_status: [{}]\n    request_object_error: [invalid_request_object]\n    client_auth_error: [invalid_client]",
+        started.par_status
     );
     let path = dir.join("altareq.yaml");
     std::fs::write(&path, y)?;

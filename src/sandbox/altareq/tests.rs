@@ -17,6 +17,7 @@ mod payments;
 mod security;
 mod snapshots;
 mod tpp;
+mod variants;
 
 use serde_json::{Value, json};
 
@@ -114,7 +115,7 @@ impl Env {
         let state = claims["state"].as_str().expect("state").to_string();
         let request = tpp::sign(&claims, tpp::Signer::Client(kit));
         let pushed = self.par(kit, &request).await;
-        assert_eq!(pushed.status(), 201);
+        assert_eq!(pushed.status(), self.started.par_status);
         let pushed: Value = pushed.json().await.expect("JSON");
         let request_uri = pushed["request_uri"].as_str().expect("a request_uri");
         let location = self.authorise(kit, request_uri, accounts).await;

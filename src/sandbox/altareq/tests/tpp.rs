@@ -14,6 +14,7 @@ use josekit::jws::{JwsHeader, PS256, RS256};
 use serde_json::{Value, json};
 
 use super::super::{ClientKit, FAULTS, ModelBank, REDIRECT_URI, Started};
+use crate::sandbox::kit::Variant;
 use crate::sandbox::{Clock, FaultSet};
 
 /// A started bank and a TPP pointed at it.
@@ -105,8 +106,13 @@ pub(crate) fn sign(claims: &Value, signer: Signer<'_>) -> String {
 
 impl Env {
     pub async fn with_faults(faults: FaultSet) -> Self {
+        Self::variant_with_faults(faults, Variant::canonical()).await
+    }
+
+    /// The bank started as the healthy `variant` (see `variant.rs`).
+    pub async fn variant_with_faults(faults: FaultSet, variant: Variant) -> Self {
         let any = "127.0.0.1:0".parse().expect("an address");
-        let started = ModelBank::start(faults, Clock::system(), any, any)
+        let started = ModelBank::start_variant(faults, Clock::system(), any, any, variant)
             .await
             .expect("the bank starts");
         Self {
@@ -241,7 +247,7 @@ impl Env {
             .to_string();
         let patched = hub
             .patch(self.rs(&format!("/cs/v2024.46/consents/{consent_id}")))
-            .json(&json!({"psuIdentifiers": {"userId": "100001000000000000000002"}, "accountIds": accounts, "authorizationChannel": "Web", "consentBody.Data.Status": "Authorized"}))
+            .json(&json!({"psuIdentifiers": {"userId": self.started.fixture.user_id}, "accountIds": accounts, "authorizationChannel": "Web", "consentBody.Data.Status": "Authorized"}))
             .send().await.expect("PATCH");
         assert_eq!(
             patched.status(),
