@@ -4,39 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::Stdio;
-
-use common::{obconf, run, text, write};
+use common::{Sandbox, run, text, write};
 
 #[test]
 fn the_altareq_sandbox_target_file_gives_the_embedded_verdicts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sandbox = obconf()
-        .args([
-            "sandbox",
-            "--family",
-            "altareq",
-            "--listen",
-            "127.0.0.1:0",
-            "--out",
-        ])
-        .arg(dir.path().join("sb"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = sandbox.stdout.take().unwrap();
-    let mut target_file = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(p) = line.strip_prefix("target file: ") {
-            target_file = Some(PathBuf::from(p));
-            break;
-        }
-    }
-    let target_file = target_file.expect("the sandbox prints its target file");
+    let sandbox = Sandbox::start(Some("altareq"), &dir.path().join("sb"));
+    let target_file = sandbox.target_file.clone();
     let reports = dir.path().join("r");
     let o = run(&[
         "run",
@@ -45,8 +19,7 @@ fn the_altareq_sandbox_target_file_gives_the_embedded_verdicts() {
         "--out",
         reports.to_str().unwrap(),
     ]);
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
+    drop(sandbox);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("mandatory ids passed 16/16 (altareq)"), "{t}");

@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-use common::{obconf, run, text, write};
+use common::{Sandbox, obconf, run, text, write};
 
 /// `obconf run --features DIR --out DIR/r`: the project's features replaced by a test's own.
 fn run_features(dir: &Path) -> Output {
@@ -405,23 +404,8 @@ fn list_and_faults_describe_the_suite() {
 #[test]
 fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sandbox = obconf()
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--out"])
-        .arg(dir.path().join("sb"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = sandbox.stdout.take().unwrap();
-    let mut target_file = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(p) = line.strip_prefix("target file: ") {
-            target_file = Some(PathBuf::from(p));
-            break;
-        }
-    }
-    let target_file = target_file.expect("the sandbox prints its target file");
+    let sandbox = Sandbox::start(None, &dir.path().join("sb"));
+    let target_file = sandbox.target_file.clone();
     let reports = dir.path().join("r");
     let o = run(&[
         "run",
@@ -430,8 +414,7 @@ fn the_sandbox_target_file_runs_the_external_path_end_to_end() {
         "--out",
         reports.to_str().unwrap(),
     ]);
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
+    drop(sandbox);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("│ total "), "{t}");

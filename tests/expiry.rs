@@ -4,40 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::Stdio;
-
-use common::{obconf, run, text};
+use common::{Sandbox, run, text};
 use obconf::runner::{RunDocument, Verdict};
 
 #[test]
 fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_file() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let mut sandbox = obconf()
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--family",
-            "saltedge",
-            "--out",
-        ])
-        .arg(dir.path().join("sb"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let stdout = sandbox.stdout.take().expect("its output");
-    let mut target_file = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        if let Some(p) = line.strip_prefix("target file: ") {
-            target_file = Some(PathBuf::from(p));
-            break;
-        }
-    }
-    let target_file = target_file.expect("the sandbox prints its target file");
+    let sandbox = Sandbox::start(Some("saltedge"), &dir.path().join("sb"));
+    let target_file = sandbox.target_file.clone();
     let written = std::fs::read_to_string(&target_file).expect("the target file");
     assert!(written.contains("\"expired\""), "{written}");
     let reports = dir.path().join("r");
@@ -50,8 +24,7 @@ fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_fi
         "--out",
         reports.to_str().expect("utf-8"),
     ]);
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
+    drop(sandbox);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let doc: RunDocument =
         serde_json::from_str(&std::fs::read_to_string(reports.join("run.json")).expect("run.json"))
@@ -71,30 +44,8 @@ fn salt_edge_expired_token_and_session_are_checked_through_the_sandbox_target_fi
 #[test]
 fn without_the_expired_settings_the_expiry_checks_could_not_check() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let mut sandbox = obconf()
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--family",
-            "saltedge",
-            "--out",
-        ])
-        .arg(dir.path().join("sb"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let stdout = sandbox.stdout.take().expect("its output");
-    let mut target_file = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        if let Some(p) = line.strip_prefix("target file: ") {
-            target_file = Some(PathBuf::from(p));
-            break;
-        }
-    }
-    let target_file = target_file.expect("the sandbox prints its target file");
+    let sandbox = Sandbox::start(Some("saltedge"), &dir.path().join("sb"));
+    let target_file = sandbox.target_file.clone();
     // The same file without its expired credentials.
     let written = std::fs::read_to_string(&target_file).expect("the target file");
     let settings_line = written
@@ -122,8 +73,7 @@ fn without_the_expired_settings_the_expiry_checks_could_not_check() {
         "--out",
         reports.to_str().expect("utf-8"),
     ]);
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
+    drop(sandbox);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("N/C"), "{}", text(&o));
     let junit = std::fs::read_to_string(reports.join("junit.xml")).expect("junit.xml");

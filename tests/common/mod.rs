@@ -35,3 +35,48 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     std::fs::write(&p, content).expect("a file");
     p
 }
+
+/// `obconf sandbox` running in its own process, stopped when dropped.
+pub struct Sandbox {
+    child: std::process::Child,
+    /// The target file it printed.
+    pub target_file: PathBuf,
+}
+
+impl Sandbox {
+    /// Starts `obconf sandbox --listen 127.0.0.1:0 --out OUT [--family F]` and waits for the
+    /// target file it prints.
+    pub fn start(family: Option<&str>, out: &Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut command = obconf();
+        command
+            .args(["sandbox", "--listen", "127.0.0.1:0", "--out"])
+            .arg(out);
+        if let Some(family) = family {
+            command.args(["--family", family]);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the sandbox starts");
+        let stdout = child.stdout.take().expect("its output");
+        let target_file = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("target file: ").map(PathBuf::from));
+        let Some(target_file) = target_file else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the sandbox printed no target file");
+        };
+        Self { child, target_file }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
