@@ -190,7 +190,9 @@ fn child(n: usize) {
             .start_embedded(family.embedded_target(), faults, ([127, 0, 0, 1], 0).into())
             .await
             .expect("the bank starts");
+        let before_floor = peak_kb();
         let floor = floor(&bank.target, n).await;
+        let before_run = peak_kb();
 
         let mut target = bank.target.clone();
         target.embedded = false; // the bank is up: the run must not start another
@@ -210,10 +212,30 @@ fn child(n: usize) {
         runner::run(request, family, record.clone())
             .await
             .expect("the suite runs");
+        let ran = start.elapsed();
+        let peak_after_run = peak_kb();
         let runs = vec![RunRecord::take(&record)];
         drop(record);
         obconf::report::write_files(&runs, &work.path().join("out")).expect("reports");
         let took = start.elapsed();
+        if std::env::var_os("OBCONF_BENCH_EACH_REPORT").is_some() {
+            for kind in obconf::report::kinds() {
+                let report = obconf::report::by_kind(kind).expect("a report");
+                let t = Instant::now();
+                let mut out = obconf::report::stream::Redacting::new(std::io::sink(), report.as_ref());
+                report.render(&runs, &mut out).expect("renders");
+                out.finish().expect("written");
+                eprintln!("report {kind}: {:.1} ms", ms_f(t.elapsed()));
+            }
+        }
+        eprintln!(
+            "size {n}: run {:.1} ms, reports {:.1} ms; peak memory: bank up {:.1} MB, after the floor {:.1} MB, after the run {:.1} MB",
+            ms_f(ran),
+            ms_f(took - ran),
+            before_floor as f64 / 1024.0,
+            before_run as f64 / 1024.0,
+            peak_after_run as f64 / 1024.0
+        );
         let r = &runs[0];
         assert_eq!(r.scenarios.len(), n, "every scenario ran");
         assert_eq!(r.count(Verdict::Passed), n, "the healthy bank passes");

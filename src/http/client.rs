@@ -54,21 +54,27 @@ impl HttpClient {
             .connect_timeout(Duration::from_secs(10).min(target.timeout))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("obconf/", env!("CARGO_PKG_VERSION")));
-        if let Some(pem) = &target.tls.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|source| {
-                HttpSetupError::Ca {
-                    origin: target.origin(),
-                    source,
-                }
-            })?;
-            // An embedded bank is trusted through the CA minted for it and nothing else; an outside
-            // bank keeps the system's roots and adds the target's CA.
-            builder = if target.embedded {
-                builder.tls_certs_only(certs)
-            } else {
-                builder.tls_certs_merge(certs)
+        let ca =
+            match &target.tls.ca_pem {
+                Some(pem) => Some(reqwest::Certificate::from_pem_bundle(pem).map_err(
+                    |source| HttpSetupError::Ca {
+                        origin: target.origin(),
+                        source,
+                    },
+                )?),
+                None => None,
             };
-        }
+        // An embedded bank is trusted through the CA minted for it and nothing else; an outside
+        // bank through the system's roots (read once per process) and the target's CA.
+        let roots: Vec<reqwest::Certificate> = match ca {
+            Some(ca) if target.embedded => ca,
+            ca => super::roots::system()
+                .iter()
+                .cloned()
+                .chain(ca.into_iter().flatten())
+                .collect(),
+        };
+        builder = builder.tls_certs_only(roots);
         if let Some(identity) = target.tls.identity_pem.as_ref().filter(|_| with_identity) {
             let identity =
                 reqwest::Identity::from_pem(identity.expose().as_bytes()).map_err(|source| {

@@ -8,6 +8,7 @@ mod client;
 pub mod evidence;
 mod exchange;
 mod request;
+pub(crate) mod roots;
 mod scrub;
 pub mod transport;
 

@@ -47,7 +47,8 @@ impl Report for CucumberJson {
     /// document is never held whole as a JSON tree (at thousands of scenarios that tree was most
     /// of a run's memory).
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
-        serde_json::to_writer_pretty(&mut *out, &Features(lazy_features(runs)))?;
+        // Compact: tools read it whole; at thousands of scenarios indentation was a third of it.
+        serde_json::to_writer(&mut *out, &Features(lazy_features(runs)))?;
         writeln!(out)?;
         Ok(())
     }

@@ -62,16 +62,11 @@ pub trait Report: Send + Sync {
     fn file_name(&self) -> &'static str;
     /// Writes the report of `runs` (every family's run of the invocation) into `out`.
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError>;
-    /// The last redaction pass over the rendered text, for a secret that got past the record's
-    /// own redaction. A report whose text holds parts that must stay byte for byte (an inline
-    /// script pinned by a hash) keeps them out of it.
-    fn redact_rendered(&self, text: &str) -> String {
-        crate::redact::redact(text)
-    }
-    /// Whether [`Report::redact_rendered`] may see the text in chunks (see [`stream`]); a report
-    /// that keeps parts of itself out of redaction needs the whole text.
-    fn streams(&self) -> bool {
-        true
+    /// Texts of the report's own that the last redaction pass must leave byte for byte (an inline
+    /// script pinned by a hash). Each is written with one `write_all` of exactly that text, and
+    /// passes through [`stream::Redacting`] untouched; no record text is ever one of them.
+    fn verbatim(&self) -> &'static [&'static str] {
+        &[]
     }
 }
 
@@ -135,9 +130,9 @@ pub fn by_kind(name: &str) -> Option<Box<dyn Report>> {
 
 /// Renders one report to text, redacted once more.
 pub fn render_to_string(report: &dyn Report, runs: &[RunRecord]) -> Result<String, RenderError> {
-    let mut buf = Vec::new();
-    report.render(runs, &mut buf)?;
-    Ok(report.redact_rendered(&String::from_utf8(buf)?))
+    let mut out = stream::Redacting::new(Vec::new(), report);
+    report.render(runs, &mut out)?;
+    Ok(String::from_utf8(out.finish()?)?)
 }
 
 /// Writes the default reports (`junit.xml`, `cucumber.json`, `report.html`, `coverage.json`) and

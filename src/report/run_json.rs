@@ -30,7 +30,8 @@ impl Report for RunJson {
             catalog_version: doc.catalog_version,
             runs,
         };
-        serde_json::to_writer_pretty(&mut *out, &view)?;
+        // Compact, like every machine record (`jq . run.json` shows it indented).
+        serde_json::to_writer(&mut *out, &view)?;
         writeln!(out)?;
         Ok(())
     }

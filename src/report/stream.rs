@@ -3,12 +3,12 @@
 //! otherwise hold each report twice: rendered, then redacted).
 //!
 //! [`Redacting`] buffers what a report renders and passes it on in chunks, each through the
-//! report's own [`Report::redact_rendered`]. A chunk never ends inside a registered secret: it
+//! [`crate::redact::redact`]. A chunk never ends inside a registered secret: it
 //! ends at least the longest secret's length before the buffer's end, moved back to the start of
 //! any secret that would straddle it, and to a UTF-8 character boundary. Each secret is therefore
-//! masked exactly as a pass over the whole text would mask it. A report whose last pass must see
-//! the whole text (one that keeps parts of itself out of redaction) says so with
-//! [`Report::streams`], and is written whole. This module writes only into the file it is given.
+//! masked exactly as a pass over the whole text would mask it. A report's own texts that must stay
+//! byte for byte ([`Report::verbatim`], written each with one `write_all`) end the chunk before
+//! them and pass untouched. This module writes only into the file it is given.
 
 use std::io::{self, Write};
 
@@ -71,7 +71,7 @@ impl<'a, W: Write> Redacting<'a, W> {
         }
         let text = std::str::from_utf8(&self.buf[..cut])
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        let redacted = self.report.redact_rendered(text);
+        let redacted = crate::redact::redact(text);
         self.inner.write_all(redacted.as_bytes())?;
         self.buf.drain(..cut);
         Ok(())
@@ -84,9 +84,13 @@ fn is_char_start(b: Option<u8>) -> bool {
 
 impl<W: Write> Write for Redacting<'_, W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.report.verbatim().iter().any(|v| v.as_bytes() == data) {
+            self.pass(self.buf.len())?;
+            self.inner.write_all(data)?;
+            return Ok(data.len());
+        }
         self.buf.extend_from_slice(data);
         if self.buf.len() >= CHUNK
-            && self.report.streams()
             && let Some(cut) = self.safe_cut()
         {
             self.pass(cut)?;

@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cucumber::gherkin;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
-use cucumber::{World as _, gherkin};
 
 pub use crate::http::ExchangeRecord;
 pub use collector::{Collector, ExchangeStash};
@@ -149,6 +149,13 @@ pub async fn run(
         .iter()
         .map(|f| f.about().name)
         .collect();
+    guard::StepBook::of(about.name, &names).warm_in_background();
+    if !request.target.embedded {
+        // The system's roots, read once for every client of the process.
+        std::thread::spawn(|| {
+            crate::http::roots::system();
+        });
+    }
     let Some(dir) = family_dir(&request.features_root, about.name, &names) else {
         // The folder holds other families' features, none of this one's: nothing to run.
         return Ok(());
@@ -234,7 +241,8 @@ pub async fn run(
     let target = Arc::new(target);
     let mut ctx = RunContext::new(target.clone(), family, wire)?;
     ctx.bank_clock = bank_clock;
-    RunContext::install(Arc::new(ctx));
+    let ctx = Arc::new(ctx);
+    RunContext::install(ctx.clone());
     // Every selected scenario is `not run` until it finishes: a run stopped early (Ctrl-C) still
     // reports each one, with its steps. The collector replaces each as it finishes.
     if let Ok(mut r) = record.lock() {
@@ -246,7 +254,7 @@ pub async fn run(
         r.scenarios.extend(pending);
     }
     if !target.embedded
-        && let Err(reason) = preflight::probe(&target).await
+        && let Err(reason) = preflight::probe(&target, &ctx.http).await
     {
         RunContext::clear();
         drop(bank);
@@ -276,14 +284,16 @@ pub async fn run(
     let stash = ExchangeStash::default();
     let hook_stash = stash.clone();
     let quiet = QuietPanics::install();
-    let cucumber = ObWorld::cucumber::<PathBuf>();
+    // Not `ObWorld::cucumber()`: that collects (and compiles) every family's step definitions.
+    let steps = guard::StepBook::of(about.name, &names).collection(&features.features);
+    let cucumber = cucumber::Cucumber::<ObWorld, _, PathBuf, _, _>::new();
     let cucumber = if request.fail_fast {
         cucumber.fail_fast()
     } else {
         cucumber
     };
     cucumber
-        .steps(guard::guarded_steps(about.name, &names))
+        .steps(steps)
         .with_parser(Preparsed)
         .with_writer(
             Collector::new(record.clone(), stash, request.reporter)

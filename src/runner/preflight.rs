@@ -1,6 +1,7 @@
 //! The pre-flight probe of an outside bank, before any scenario: a TCP connection, then one
-//! unauthenticated `GET` of the base URL over the run's client (so TLS, with the target's CA and
-//! client certificate, is checked as the scenarios would meet it).
+//! unauthenticated `GET` of the base URL over the run's own client (so TLS, with the target's CA
+//! and client certificate, is checked as the scenarios will meet it, and the connection it opens
+//! is the first the scenarios reuse).
 //!
 //! The TCP step is left out when a proxy is configured (`HTTPS_PROXY` and friends): the bank may
 //! be reachable only through it, and the request goes that way. A bank that is down, silent or
@@ -14,7 +15,7 @@ use crate::http::HttpClient;
 use crate::target::Target;
 
 /// Why the bank did not pass the probe, in one line, or `Ok` once it answered HTTP.
-pub async fn probe(target: &Target) -> Result<(), String> {
+pub async fn probe(target: &Target, client: &HttpClient) -> Result<(), String> {
     let timeout = target.timeout;
     let url = reqwest::Url::parse(&target.base_url)
         .map_err(|e| format!("base_url `{}` is not a URL: {e}", target.base_url))?;
@@ -53,7 +54,6 @@ pub async fn probe(target: &Target) -> Result<(), String> {
         }
         Ok(Ok(())) => {}
     }
-    let client = HttpClient::new(target).map_err(|e| e.to_string())?;
     match tokio::time::timeout(
         timeout + Duration::from_millis(500),
         client.probe(&target.base_url),

@@ -50,6 +50,7 @@ pub fn check(
             continue;
         };
         let features = FeatureSet::load(&dir)?;
+        let book = super::guard::StepBook::of(family.about().name, &names);
         for s in features.scenarios() {
             let chosen = tag_filter.as_ref().is_none_or(|t| t.eval(s.tags.iter()))
                 && name.is_none_or(|re| re.is_match(&s.name));
@@ -58,7 +59,7 @@ pub fn check(
             }
             selected += 1;
             for step in &s.steps {
-                if !super::guard::is_defined(step) {
+                if !book.is_defined(step) {
                     undefined.push(UndefinedStep {
                         at: format!("{}:{}", s.path.display(), step.position.line),
                         text: format!("{} {}", step.keyword.trim(), step.value),

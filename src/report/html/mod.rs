@@ -49,47 +49,114 @@ impl Report for Html {
         "report.html"
     }
 
+    /// Streamed: the page is assembled scenario by scenario and handed on whenever a piece of it
+    /// is large enough, so a run of thousands of scenarios is never held whole as a page.
     fn render(&self, runs: &[RunRecord], out: &mut dyn Write) -> Result<(), RenderError> {
-        out.write_all(page(runs).as_bytes())?;
-        Ok(())
+        let mut sink = Sink::new(out);
+        // Writing into the sink's String cannot fail; a failed write to `out` is kept in it.
+        let _ = write_page(&mut sink, runs);
+        sink.finish()
     }
 
-    /// The page's own style and script must be seen whole by [`Html::redact_rendered`].
-    fn streams(&self) -> bool {
-        false
+    /// The page's own style and script: a change to either would break the
+    /// Content-Security-Policy hashes and silently stop the filters.
+    fn verbatim(&self) -> &'static [&'static str] {
+        &[STYLE, SCRIPT]
     }
+}
 
-    /// Redacts the page but its own style and script: a registered secret that happens to be a
-    /// piece of them would change them, break their Content-Security-Policy hashes and silently
-    /// stop the filters. No record text is ever inside them.
-    fn redact_rendered(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        loop {
-            let next = [STYLE, SCRIPT]
-                .into_iter()
-                .filter_map(|own| rest.find(own).map(|at| (at, own)))
-                .min_by_key(|(at, _)| *at);
-            let Some((at, own)) = next else {
-                out.push_str(&crate::redact::redact(rest));
-                return out;
-            };
-            out.push_str(&crate::redact::redact(&rest[..at]));
-            out.push_str(own);
-            rest = &rest[at + own.len()..];
+/// Where the page is assembled: a String handed on to the report's writer in pieces of about
+/// [`Sink::PIECE`] bytes, the style and the script each on its own.
+struct Sink<'a> {
+    text: String,
+    out: Option<&'a mut dyn Write>,
+    failed: Option<std::io::Error>,
+}
+
+impl<'a> Sink<'a> {
+    const PIECE: usize = 64 * 1024;
+
+    fn new(out: &'a mut dyn Write) -> Self {
+        Self {
+            text: String::new(),
+            out: Some(out),
+            failed: None,
         }
+    }
+
+    /// A sink that keeps the whole page (for [`page`]).
+    fn whole() -> Self {
+        Self {
+            text: String::new(),
+            out: None,
+            failed: None,
+        }
+    }
+
+    /// Hands on what is assembled once it is a piece's worth.
+    fn spill(&mut self) {
+        if self.text.len() >= Self::PIECE {
+            self.hand_on();
+        }
+    }
+
+    fn hand_on(&mut self) {
+        if let Some(out) = self.out.as_mut() {
+            if self.failed.is_none()
+                && let Err(e) = out.write_all(self.text.as_bytes())
+            {
+                self.failed = Some(e);
+            }
+            self.text.clear();
+        }
+    }
+
+    /// One of the page's own verbatim texts, handed on in one write of exactly that text.
+    fn verbatim(&mut self, text: &'static str) {
+        if self.out.is_none() {
+            self.text.push_str(text);
+            return;
+        }
+        self.hand_on();
+        if let Some(out) = self.out.as_mut()
+            && self.failed.is_none()
+            && let Err(e) = out.write_all(text.as_bytes())
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn finish(mut self) -> Result<(), RenderError> {
+        self.hand_on();
+        match self.failed {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::ops::Deref for Sink<'_> {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.text
+    }
+}
+
+impl std::ops::DerefMut for Sink<'_> {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.text
     }
 }
 
 /// The whole page for `runs`.
 pub fn page(runs: &[RunRecord]) -> String {
-    let mut out = String::new();
+    let mut sink = Sink::whole();
     // Writing into a String cannot fail.
-    let _ = write_page(&mut out, runs);
-    out
+    let _ = write_page(&mut sink, runs);
+    sink.text
 }
 
-fn write_page(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
+fn write_page(out: &mut Sink<'_>, runs: &[RunRecord]) -> fmt::Result {
     let families: Vec<&str> = runs.iter().map(|r| r.family.as_str()).collect();
     writeln!(out, "<!DOCTYPE html>")?;
     writeln!(out, "<html lang=\"en\">")?;
@@ -110,23 +177,27 @@ fn write_page(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
         "<title>obconf report: {}</title>",
         Esc(&families.join(", "))
     )?;
-    writeln!(out, "<style>{STYLE}</style>")?;
+    write!(out, "<style>")?;
+    out.verbatim(STYLE);
+    writeln!(out, "</style>")?;
     writeln!(out, "</head>")?;
     writeln!(out, "<body>")?;
     writeln!(out, "<header>")?;
     writeln!(out, "<h1>obconf conformance report</h1>")?;
-    overall(out, runs)?;
+    overall(&mut *out, runs)?;
     writeln!(
         out,
         "<nav><a href=\"#runs\">Runs</a><a href=\"#summary\">Summary</a><a href=\"#coverage\">Coverage matrix</a><a href=\"#scenarios\">Scenarios</a></nav>"
     )?;
     writeln!(out, "</header>")?;
-    meta::section(out, runs)?;
-    summary::section(out, runs)?;
-    baseline::section(out, runs)?;
-    matrix::section(out, runs)?;
+    meta::section(&mut *out, runs)?;
+    summary::section(&mut *out, runs)?;
+    baseline::section(&mut *out, runs)?;
+    matrix::section(&mut *out, runs)?;
     scenarios::section(out, runs)?;
-    writeln!(out, "<script>{SCRIPT}</script>")?;
+    write!(out, "<script>")?;
+    out.verbatim(SCRIPT);
+    writeln!(out, "</script>")?;
     writeln!(out, "</body>")?;
     writeln!(out, "</html>")
 }

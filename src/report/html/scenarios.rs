@@ -18,7 +18,7 @@ pub(super) fn anchor(run: usize, scenario: usize) -> String {
     format!("r{run}-s{scenario}")
 }
 
-pub(super) fn section(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
+pub(super) fn section(out: &mut super::Sink<'_>, runs: &[RunRecord]) -> fmt::Result {
     writeln!(out, "<section id=\"scenarios\">")?;
     writeln!(out, "<h2>Scenarios</h2>")?;
     filters(out, runs)?;
@@ -68,7 +68,7 @@ fn filters(out: &mut String, runs: &[RunRecord]) -> fmt::Result {
     writeln!(out, "</form>")
 }
 
-fn one_run(out: &mut String, index: usize, run: &RunRecord) -> fmt::Result {
+fn one_run(out: &mut super::Sink<'_>, index: usize, run: &RunRecord) -> fmt::Result {
     writeln!(
         out,
         "<div class=\"run-scenarios\" data-family=\"{}\">",
@@ -104,6 +104,7 @@ fn one_run(out: &mut String, index: usize, run: &RunRecord) -> fmt::Result {
         )?;
         for i in members {
             scenario(out, &anchor(index, i), run, &run.scenarios[i])?;
+            out.spill();
         }
         writeln!(out, "</section>")?;
     }
