@@ -68,6 +68,7 @@ fn expected(name: &str) -> Option<(Value, Value)> {
         ),
         "next-id-missing" => (json!(true), json!(false)),
         "from-id-exclusive" => (json!([105]), json!([])),
+        "unapproved-providers-listed" => (json!(false), json!(true)),
         "per-page-unbounded" => (json!([400, 400]), json!([200, 200])),
         "templates-without-attributes" => (json!(true), json!(false)),
         "client-request-id-not-echoed" => (json!(["54", "17"]), json!([null, null])),
@@ -252,6 +253,13 @@ async fn probe(name: &str, env: &Env) -> Value {
                 .send(Call::get("/providers?per_page=1").auth(Auth::None))
                 .await;
             json!(page.json()["meta"].get("next_id").is_some())
+        }
+        "unapproved-providers-listed" => {
+            let page = env
+                .send(Call::get("/providers?per_page=1000").auth(Auth::None))
+                .await;
+            let listed = page.json()["data"].as_array().cloned().unwrap_or_default();
+            json!(listed.iter().any(|p| p["code"] == "unapproved_demobank"))
         }
         "from-id-exclusive" => {
             let page = env
