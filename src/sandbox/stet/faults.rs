@@ -18,6 +18,7 @@ pub(super) const EXTRA_CLOSED_ACCOUNT: &str = "extra-closed-account";
 pub(super) const CONSENT_ANSWERS_200: &str = "consent-answers-200";
 pub(super) const UNCONSENTED_DETAILS_SHOWN: &str = "unconsented-details-shown";
 pub(super) const IDENTITY_LINK_MISSING: &str = "identity-link-missing";
+pub(super) const CONSENT_WIDENED: &str = "consent-widened-to-every-account";
 pub(super) const REVOCATION_IGNORED: &str = "revocation-ignored";
 pub(super) const CONSENT_MERGED: &str = "consent-merged";
 pub(super) const BALANCE_SIGN_LOST: &str = "balance-sign-lost";
@@ -96,6 +97,11 @@ pub static FAULTS: &[Fault] = &[
     Fault {
         name: IDENTITY_LINK_MISSING,
         rule: "GET /accounts gives the URI of GET /end-user-identity when psuIdentity was set to true",
+        breaks: &["STET-AIS-CNS-05"],
+    },
+    Fault {
+        name: CONSENT_WIDENED,
+        rule: "the consent is recorded for one given account: an account PUT /consents does not name gives no balances or transactions (here naming one account opens all the PSU's accounts)",
         breaks: &["STET-AIS-CNS-05"],
     },
     Fault {

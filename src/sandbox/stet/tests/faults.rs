@@ -22,6 +22,7 @@ fn expected(name: &str) -> Option<(Value, Value)> {
         "consent-answers-200" => (json!(201), json!(200)),
         "unconsented-details-shown" => (json!([false, false, false]), json!([true, true, true])),
         "identity-link-missing" => (json!(true), json!(false)),
+        "consent-widened-to-every-account" => (json!([403]), json!([200])),
         "revocation-ignored" => (json!([403, 403]), json!([200, 200])),
         "consent-merged" => (json!([200, 403]), json!([200, 200])),
         "balance-sign-lost" => (json!(["-245.10", "-245.10"]), json!(["245.10", "245.10"])),
@@ -117,6 +118,14 @@ async fn probe(name: &str, env: &Env) -> Value {
             let token = env.consented("MARC").await;
             let body = env.get(&token, "/accounts").await.json();
             json!(body["_links"].get("endUserIdentity").is_some())
+        }
+        "consent-widened-to-every-account" => {
+            let token = env.consented("LEA").await;
+            let current = account("LEA", "current").iban;
+            let only = json!({ "balances": [{ "iban": current }],
+                               "transactions": [{ "iban": current }] });
+            env.put_consent(&token, &only).await;
+            statuses(&[env.get(&token, &balances_path("LEA", "savings")).await])
         }
         "revocation-ignored" | "consent-merged" => {
             let token = env.consented("LEA").await;
