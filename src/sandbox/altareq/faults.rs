@@ -74,6 +74,7 @@ pub(crate) const PAYMENTS_ACCEPT_DATA_TOKEN: &str = "payments-accept-data-token"
 pub(crate) const PAYMENT_TOKEN_READS_ACCOUNTS: &str = "payment-token-reads-accounts";
 pub(crate) const ALL_ACCOUNTS_LISTED: &str = "all-accounts-listed";
 pub(crate) const BALANCES_REFUSED: &str = "balances-refused";
+pub(crate) const UNSHARED_ACCOUNT_READABLE: &str = "unshared-account-readable";
 pub(crate) const CONSENT_NOT_LISTED: &str = "consent-not-listed";
 pub(crate) const CONSENT_STAYS_AWAITING: &str = "consent-stays-awaiting";
 pub(crate) const UNSIGNED_PAYMENT_RESPONSE: &str = "unsigned-payment-response";
@@ -256,6 +257,11 @@ pub static FAULTS: &[Fault] = &[
     fault(
         BALANCES_REFUSED,
         "GET /accounts/{id}/balances answers the consented account's balances (here 403)",
+        &["ALT-DS-02"],
+    ),
+    fault(
+        UNSHARED_ACCOUNT_READABLE,
+        "an account's data is answered only for an account selected at authorisation (here for any account of the consent's PSU)",
         &["ALT-DS-02"],
     ),
     fault(

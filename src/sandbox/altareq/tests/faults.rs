@@ -382,6 +382,16 @@ async fn shows(name: &str) -> bool {
             .status()
                 == 403
         }
+        "unshared-account-readable" => {
+            let auth = env.data_sharing().await;
+            env.get(
+                &format!("{AIS_BASE}/accounts/{MITS_BUSINESS}/balances"),
+                auth.access(),
+            )
+            .await
+            .status()
+                == 200
+        }
         "consent-not-listed" | "consent-stays-awaiting" => {
             let auth = env.data_sharing().await;
             let cc = env.cc_token("accounts openid").await;
