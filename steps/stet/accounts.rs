@@ -129,6 +129,18 @@ async fn consented_account(w: &mut ObWorld, persona: String, role: String) -> St
     }
 }
 
+#[then("the accounts list does not link to the end-user identity")]
+async fn no_identity_link(w: &mut ObWorld) -> StepResult {
+    let json = w.last_json()?;
+    match json.pointer("/_links/endUserIdentity") {
+        None => Ok(()),
+        Some(link) => Err(Failure::expected(
+            "no _links.endUserIdentity: psuIdentity was not set up at TRUE",
+            format!("_links.endUserIdentity: {link}"),
+        )),
+    }
+}
+
 #[then("the accounts list links to the end-user identity")]
 async fn links_identity(w: &mut ObWorld) -> StepResult {
     let json = w.last_json()?;
