@@ -38,6 +38,7 @@ pub(super) const DESTROY_KEEPS_SESSION_OPEN: &str = "destroy-keeps-session-open"
 pub(super) const BENEFICIARY_WITHOUT_IDENTIFIERS: &str = "beneficiary-without-identifiers";
 pub(super) const BENEFICIARY_NOT_FOUND_MISNAMED: &str = "beneficiary-not-found-misnamed";
 pub(super) const BENEFICIARIES_OF_EVERY_PROVIDER: &str = "beneficiaries-of-every-provider";
+pub(super) const BENEFICIARIES_ACCEPT_REVOKED_TOKEN: &str = "beneficiaries-accept-revoked-token";
 pub(super) const NEXT_ID_MISSING: &str = "next-id-missing";
 pub(super) const UNAPPROVED_PROVIDERS_LISTED: &str = "unapproved-providers-listed";
 pub(super) const FROM_ID_EXCLUSIVE: &str = "from-id-exclusive";
@@ -175,6 +176,11 @@ pub static FAULTS: &[Fault] = &[
         name: BENEFICIARIES_OF_EVERY_PROVIDER,
         rule: "Trusted beneficiaries Index returns the beneficiaries of the provider_code asked for",
         breaks: &["SE-TB-INDEX-01"],
+    },
+    Fault {
+        name: BENEFICIARIES_ACCEPT_REVOKED_TOKEN,
+        rule: "the trusted beneficiaries' Access-Token can raise TokenRevoked: a revoked token cannot be used anymore (here Tokens Show refuses it and the trusted beneficiaries do not)",
+        breaks: &["SE-TB-INDEX-01", "SE-TB-SHOW-01"],
     },
     Fault {
         name: NEXT_ID_MISSING,

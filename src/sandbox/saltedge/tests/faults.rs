@@ -66,6 +66,10 @@ fn expected(name: &str) -> Option<(Value, Value)> {
                 "demobank_lite"
             ]),
         ),
+        "beneficiaries-accept-revoked-token" => (
+            json!([[401, "TokenRevoked"], [401, "TokenRevoked"]]),
+            json!([[200, null], [200, null]]),
+        ),
         "next-id-missing" => (json!(true), json!(false)),
         "from-id-exclusive" => (json!([105]), json!([])),
         "unapproved-providers-listed" => (json!(false), json!(true)),
@@ -247,6 +251,21 @@ async fn probe(name: &str, env: &Env) -> Value {
                 .as_array()
                 .map(|l| l.iter().map(|b| b["provider_code"].clone()).collect())
                 .unwrap_or(Value::Null)
+        }
+        "beneficiaries-accept-revoked-token" => {
+            let token = env.token().await;
+            let list = Call::get("/trusted_beneficiaries")
+                .data(json!({ "provider_code": "demobank" }))
+                .token(&token);
+            let id = env.send(list.clone()).await.json()["data"][0]["id"].clone();
+            env.send(Call::new(Method::DELETE, "/tokens").token(&token))
+                .await;
+            json!([
+                env.send(list).await.row(),
+                env.send(Call::get(&format!("/trusted_beneficiaries/{id}")).token(&token))
+                    .await
+                    .row()
+            ])
         }
         "next-id-missing" => {
             let page = env
