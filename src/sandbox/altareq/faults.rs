@@ -86,6 +86,7 @@ pub(crate) const ACCEPT_UNENCRYPTED_JWS_PII: &str = "accept-unencrypted-jws-pii"
 pub(crate) const ACCEPT_ANY_JWE_ALG: &str = "accept-any-jwe-alg";
 pub(crate) const SKIP_INDIVIDUAL_LIMIT: &str = "skip-individual-limit";
 pub(crate) const SKIP_PERIOD_COUNT: &str = "skip-period-count";
+pub(crate) const SKIP_PERIOD_VALUE: &str = "skip-period-value";
 pub(crate) const COUNT_REFUSED_ATTEMPTS: &str = "count-refused-attempts";
 pub(crate) const MULTI_CONSENT_CONSUMED: &str = "multi-consent-consumed";
 pub(crate) const COP_ALWAYS_YES: &str = "cop-always-yes";
@@ -317,6 +318,11 @@ pub static FAULTS: &[Fault] = &[
     fault(
         SKIP_PERIOD_COUNT,
         "a multi-payment beyond MaximumCumulativeNumberOfPaymentsPerPeriod is refused (here it passes)",
+        &["ALT-MPAY-01"],
+    ),
+    fault(
+        SKIP_PERIOD_VALUE,
+        "a multi-payment that would take the period past MaximumCumulativeValueOfPaymentsPerPeriod is refused (here it passes)",
         &["ALT-MPAY-01"],
     ),
     fault(

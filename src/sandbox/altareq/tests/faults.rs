@@ -507,6 +507,15 @@ async fn shows(name: &str) -> bool {
                 _ => statuses[2] != 201,
             }
         }
+        "skip-period-value" => {
+            let auth = env.payment_consent(variable_on_demand()).await;
+            let mut statuses = Vec::new();
+            for (i, amount) in ["200.00", "150.00"].iter().enumerate() {
+                let pii = json!(env.pii(payment_pii()).await);
+                statuses.push(pay(&env, &auth, amount, &format!("K{i}"), pii).await.0);
+            }
+            statuses == [201, 201]
+        }
         "cop-always-yes" | "cop-unmasked-name" => {
             let token = env.cc_token("confirmation-of-payee").await;
             let (_, answer) = cop(&env, &token, "/confirmation", payee("Fatima Khan")).await;
