@@ -38,6 +38,19 @@ Feature: Bank Data Sharing
     And the answer is a JWT signed by the bank
     And the balances answered are those of the account
 
+  @ALT-DS-02
+  Scenario: ALT-DS-02 An account the PSU did not share is neither listed nor answered with the consent's token
+    Given the PSU authorised an account-access consent sharing one of its accounts and the TPP holds its token
+    When the TPP calls GET /account-information/v2.1/accounts with the data-sharing token
+    Then the response status is 200
+    And the account the PSU did not share is not listed
+    When the TPP calls GET /account-information/v2.1/accounts/{account}/balances with the data-sharing token
+    Then the response status is 200
+    When the TPP calls GET /account-information/v2.1/accounts/{unshared_account}/balances with the data-sharing token
+    Then the bank refuses the call for an account the PSU did not share (HTTP 403 or 404) and returns no data
+    When the TPP calls GET /account-information/v2.1/accounts/{unshared_account}/transactions with the data-sharing token
+    Then the bank refuses the call for an account the PSU did not share (HTTP 403 or 404) and returns no data
+
   @ALT-DS-03
   Scenario: ALT-DS-03 The consent is listed with an authorised status
     Given the PSU authorised an account-access consent and the TPP holds its token

@@ -11,6 +11,11 @@ Feature: Providers Index and Templates
     And every provider listed has a code, a status, scopes and authorization_types
     And the response's meta carries next_id
 
+  @SE-PROV-INDEX-01
+  Scenario: SE-PROV-INDEX-01 The index lists only the ASPSPs which have approved access for the TPP
+    When the TPP reads every page of the providers index
+    Then the index lists the provider under test and not the provider that has not approved the TPP
+
   @SE-PROV-INDEX-02
   Scenario: SE-PROV-INDEX-02 One provider a page, following meta.next_id, visits every provider once in id order
     When the TPP walks the providers with per_page 1, from_id following meta.next_id

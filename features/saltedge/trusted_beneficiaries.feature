@@ -11,6 +11,13 @@ Feature: Trusted beneficiaries
     Then the response status is 200
     And every trusted beneficiary listed belongs to the provider
 
+  @SE-TB-INDEX-01
+  Scenario: SE-TB-INDEX-01 A revoked Access-Token cannot list trusted beneficiaries anymore: TokenRevoked
+    Given an Access-Token obtained through remote and confirm
+    And that Access-Token has been revoked
+    When the TPP lists the trusted beneficiaries of the provider
+    Then the request is refused with HTTP 401 TokenRevoked
+
   @SE-TB-INDEX-02
   Scenario: SE-TB-INDEX-02 A provider that does not exist raises ProviderNotFound
     Given an active Access-Token
@@ -28,6 +35,14 @@ Feature: Trusted beneficiaries
     And the JSON body has a non-empty "/data/identifiers"
     And the JSON body has a non-empty "/data/provider_code"
     And the JSON body has a non-empty "/data/id"
+
+  @SE-TB-SHOW-01
+  Scenario: SE-TB-SHOW-01 A revoked Access-Token cannot show a trusted beneficiary anymore: TokenRevoked
+    Given an Access-Token obtained through remote and confirm
+    And the id of a trusted beneficiary listed for the provider
+    And that Access-Token has been revoked
+    When the TPP sends GET /trusted_beneficiaries/{beneficiary}
+    Then the request is refused with HTTP 401 TokenRevoked
 
   @SE-TB-SHOW-02
   Scenario: SE-TB-SHOW-02 An id that does not exist raises TrustedBeneficiaryNotFound

@@ -43,6 +43,30 @@ Feature: Forward the customer's consent
     And MARC's "current" account carries its accounting balance (CLBD) and links to its balances and transactions
     And the accounts list links to the end-user identity
 
+  @STET-AIS-CNS-05
+  Scenario: STET-AIS-CNS-05 Without psuIdentity set to true the accounts list does not link to the end-user identity
+    Given the PSU persona LEA with an access token of scope aisp
+    And LEA has forwarded her consent to balances and transactions on all her accounts
+    When the TPP sends GET /accounts
+    Then the response status is 200
+    And the accounts list does not link to the end-user identity
+
+  @STET-AIS-CNS-05 @serial
+  Scenario: STET-AIS-CNS-05 An account the consent does not name carries no balance, and its balances and transactions stay closed
+    Given the PSU persona LEA with an access token of scope aisp
+    And LEA has forwarded her consent to balances and transactions on all her accounts
+    And another of LEA's accounts than her "current" one is found in the accounts list
+    When a consent to balances and transactions on LEA's "current" account only is forwarded
+    Then the response status is 201
+    When the TPP sends GET /accounts
+    Then the response status is 200
+    And LEA's "current" account carries its accounting balance (CLBD) and links to its balances and transactions
+    And that other account is listed without a balance and without links to balances or transactions
+    When the TPP sends GET /accounts/{account}/balances
+    Then the response status is 403
+    When the TPP sends GET /accounts/{account}/transactions
+    Then the response status is 403
+
   @STET-AIS-CNS-06 @serial
   Scenario: STET-AIS-CNS-06 A consent with no account revokes access to balances and transactions
     Given the PSU persona LEA with an access token of scope aisp

@@ -32,6 +32,11 @@ impl Callback {
     }
 }
 
+/// The accounts the PSU shares at a headless authorisation, when a scenario shares fewer than the
+/// target's `authoriser.account_ids` (all of them otherwise).
+#[derive(Clone, Debug, Default)]
+pub struct Sharing(pub Vec<String>);
+
 /// The PSU authorises the current grant; the callback is kept, its code on the grant once the
 /// callback has passed the TPP's checks.
 pub async fn authorise(w: &mut ObWorld) -> StepResult {
@@ -62,7 +67,9 @@ pub async fn authorise(w: &mut ObWorld) -> StepResult {
             authorization_channel,
         } => {
             let accounts = match grant.kind {
-                Kind::DataSharing => account_ids.clone(),
+                Kind::DataSharing => w
+                    .state::<Sharing>()
+                    .map_or_else(|| account_ids.clone(), |s| s.0.clone()),
                 Kind::Payment => {
                     // The account the payment consent covers, as the PSU chose it (not the
                     // first one a bank happens to list).

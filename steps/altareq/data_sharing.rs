@@ -1,9 +1,11 @@
 //! ALT-DS-02, ALT-SEC-04, ALT-SEC-05 (data side) and ALT-GEN-01: resource calls with a token, as
-//! the TPP's client, without a certificate or with the other client's; what the answers hold.
+//! the TPP's client, without a certificate or with the other client's; what the answers hold, and
+//! that an account the PSU did not share is not answered.
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use serde_json::Value;
 
+use super::authorise::Sharing;
 use super::call::{self, As};
 use super::oauth::Grants;
 use super::settings::Authoriser;
@@ -63,6 +65,69 @@ async fn call_without_token(w: &mut ObWorld, path: String) -> StepResult {
     )
     .await?;
     Ok(())
+}
+
+#[given(
+    "the PSU authorised an account-access consent sharing one of its accounts and the TPP holds its token"
+)]
+async fn authorised_one_account(w: &mut ObWorld) -> StepResult {
+    let run = call::run(w)?;
+    let Authoriser::Headless { account_ids, .. } = &run.settings.authoriser else {
+        return Err(Failure::could_not_check(
+            "the PSU picks the accounts outside obconf (authoriser kind command): obconf cannot leave one out",
+        ));
+    };
+    let [shared, unshared, ..] = account_ids.as_slice() else {
+        return Err(Failure::could_not_check(
+            "settings.authoriser.account_ids names one account: an account the PSU does not share needs a second",
+        ));
+    };
+    w.keep_state(Sharing(vec![shared.clone()]));
+    w.vars.insert("account".into(), shared.clone());
+    w.vars.insert("unshared_account".into(), unshared.clone());
+    super::flow::account_access(w).await;
+    super::flow::complete(w).await
+}
+
+#[then("the account the PSU did not share is not listed")]
+async fn unshared_not_listed(w: &mut ObWorld) -> StepResult {
+    let unshared = w.fill("{unshared_account}")?;
+    let json = w.last_json()?;
+    let listed = json
+        .pointer("/Data/Account")
+        .and_then(Value::as_array)
+        .is_some_and(|a| {
+            a.iter()
+                .any(|x| x.get("AccountId") == Some(&Value::from(unshared.as_str())))
+        });
+    if listed {
+        Err(Failure::expected(
+            format!("only the accounts the PSU shared, not {unshared}"),
+            format!("{unshared} listed"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[then(
+    "the bank refuses the call for an account the PSU did not share (HTTP 403 or 404) and returns no data"
+)]
+async fn unshared_refused(w: &mut ObWorld) -> StepResult {
+    let e = w.last()?;
+    let status = e.status();
+    let data = e.json().and_then(|j| j.get("Data").cloned());
+    match (status, data) {
+        (Some(403 | 404), None) => Ok(()),
+        (Some(403 | 404), Some(_)) => Err(Failure::expected(
+            "a refusal without Data",
+            format!("HTTP {} with Data", status.unwrap_or(0)),
+        )),
+        _ => Err(Failure::expected(
+            "HTTP 403 or 404: the consent does not cover the account",
+            e.summary(),
+        )),
+    }
 }
 
 #[then("every account listed is one the PSU shared")]

@@ -21,7 +21,7 @@ fn failure(e: impl std::fmt::Display) -> Failure {
 }
 
 #[given("an account-access consent with a fresh ConsentId, expiring 10 minutes ahead")]
-async fn account_access(w: &mut ObWorld) {
+pub(super) async fn account_access(w: &mut ObWorld) {
     let id = uuid::Uuid::new_v4().to_string();
     w.state_mut::<Grants>().current = Some(Grant::new(
         Kind::DataSharing,

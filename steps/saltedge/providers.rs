@@ -77,9 +77,9 @@ async fn meta_next_id(w: &mut ObWorld) -> StepResult {
     }
 }
 
-/// Reads the index from the start with `per_page`, following meta.next_id as from_id: the ids of
-/// each page, and whether the walk reached a page whose next_id is null.
-async fn walk(w: &mut ObWorld, per_page: u32) -> Result<(Vec<Vec<u64>>, bool), Failure> {
+/// Reads the index from the start with `per_page`, following meta.next_id as from_id: the
+/// providers of each page, and whether the walk reached a page whose next_id is null.
+async fn walk(w: &mut ObWorld, per_page: u32) -> Result<(Vec<Vec<Value>>, bool), Failure> {
     let mut pages = Vec::new();
     let mut from: Option<u64> = None;
     for _ in 0..MAX_PAGES {
@@ -95,11 +95,7 @@ async fn walk(w: &mut ObWorld, per_page: u32) -> Result<(Vec<Vec<u64>>, bool), F
                 format!("HTTP {}", status.unwrap_or(0)),
             ));
         }
-        let ids = data_list(w)?
-            .iter()
-            .map(|p| p.get("id").and_then(Value::as_u64).unwrap_or(0))
-            .collect();
-        pages.push(ids);
+        pages.push(data_list(w)?);
         match w.last_json()?.pointer("/meta/next_id") {
             Some(Value::Null) => return Ok((pages, true)),
             Some(Value::Number(n)) if n.as_u64().is_some() && n.as_u64() != from => {
@@ -123,10 +119,18 @@ async fn walk(w: &mut ObWorld, per_page: u32) -> Result<(Vec<Vec<u64>>, bool), F
 #[when("the TPP walks the providers with per_page 1, from_id following meta.next_id")]
 async fn walk_one_per_page(w: &mut ObWorld) -> StepResult {
     let (all, _) = walk(w, 1000).await?;
-    let all: Vec<u64> = all.into_iter().flatten().collect();
+    let all: Vec<u64> = all.iter().flat_map(|page| ids(page)).collect();
     let (pages, ended) = walk(w, 1).await?;
+    let pages = pages.iter().map(|page| ids(page)).collect();
     w.keep_state(Walked { all, pages, ended });
     Ok(())
+}
+
+/// The ids of a page of providers (0 for a provider without one).
+fn ids(page: &[Value]) -> Vec<u64> {
+    page.iter()
+        .map(|p| p.get("id").and_then(Value::as_u64).unwrap_or(0))
+        .collect()
 }
 
 /// The providers' ids read in one walk (`all`), and page by page with per_page 1.
@@ -164,6 +168,61 @@ async fn visited_in_order(w: &mut ObWorld) -> StepResult {
         Err(Failure::expected(
             format!("the providers {expected:?} one per page, in id order"),
             format!("{visited:?}"),
+        ))
+    }
+}
+
+#[when("the TPP reads every page of the providers index")]
+async fn read_every_page(w: &mut ObWorld) -> StepResult {
+    let (pages, ended) = walk(w, 1000).await?;
+    let codes = pages
+        .iter()
+        .flatten()
+        .filter_map(|p| p.get("code").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    w.keep_state(Listed { codes, ended });
+    Ok(())
+}
+
+/// The codes of the providers the index listed, and whether it was read to its last page.
+#[derive(Clone, Debug, Default)]
+struct Listed {
+    codes: Vec<String>,
+    ended: bool,
+}
+
+#[then(
+    "the index lists the provider under test and not the provider that has not approved the TPP"
+)]
+async fn only_approved_listed(w: &mut ObWorld) -> StepResult {
+    let Listed { codes, ended } = w
+        .state::<Listed>()
+        .cloned()
+        .ok_or_else(|| Failure::new("the providers index was not read earlier in this scenario"))?;
+    let settings = state(w)?;
+    let approved = settings.provider_code.clone();
+    let unapproved = settings.unapproved_provider_code.clone().ok_or_else(|| {
+        Failure::could_not_check(
+            "the target names no provider that has not approved this TPP (hint: settings.unapproved_provider_code)",
+        )
+    })?;
+    if codes.contains(&unapproved) {
+        return Err(Failure::expected(
+            format!("only ASPSPs which have approved access for the TPP, not `{unapproved}`"),
+            format!("`{unapproved}` listed"),
+        ));
+    }
+    if !ended {
+        return Err(Failure::could_not_check(format!(
+            "the index was read on its first {MAX_PAGES} pages only, without reaching the last"
+        )));
+    }
+    if codes.contains(&approved) {
+        Ok(())
+    } else {
+        Err(Failure::expected(
+            format!("the provider under test `{approved}` listed"),
+            format!("{codes:?}"),
         ))
     }
 }

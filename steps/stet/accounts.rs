@@ -49,6 +49,32 @@ async fn find_account(w: &mut ObWorld, persona: String, role: String) -> StepRes
     Ok(())
 }
 
+#[given(
+    regex = r#"^another of (\w+)'s accounts than (?:her|his|its) "([\w-]+)" one is found in the accounts list$"#
+)]
+async fn find_other_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
+    let named = iban_of(w, &persona, &role)?;
+    let token = w.persona_token(&persona, "aisp").await?;
+    let url = w.api_url("/accounts")?;
+    let json = {
+        w.send(RequestSpec::new("GET", url).bearer(token)).await?;
+        w.last_json()?
+    };
+    let other = accounts(&json)?
+        .iter()
+        .filter(|a| iban(a).is_some_and(|i| i != named))
+        .find_map(|a| Some((iban(a)?, a.get("resourceId")?.as_str()?)));
+    let Some((other_iban, id)) = other else {
+        return Err(Failure::could_not_check(format!(
+            "GET /accounts lists no account of {persona} with a resourceId other than {named}: \
+             an account the consent leaves out needs a second account (hint: personas.{persona}.accounts)"
+        )));
+    };
+    w.vars.insert("other_iban".into(), other_iban.to_string());
+    w.vars.insert("account".into(), id.to_string());
+    Ok(())
+}
+
 #[given(regex = r"^the unknown account (\w+)$")]
 async fn unknown_account(w: &mut ObWorld, id: String) {
     w.vars.insert("account".into(), id);
@@ -103,6 +129,18 @@ async fn consented_account(w: &mut ObWorld, persona: String, role: String) -> St
     }
 }
 
+#[then("the accounts list does not link to the end-user identity")]
+async fn no_identity_link(w: &mut ObWorld) -> StepResult {
+    let json = w.last_json()?;
+    match json.pointer("/_links/endUserIdentity") {
+        None => Ok(()),
+        Some(link) => Err(Failure::expected(
+            "no _links.endUserIdentity: psuIdentity was not set up at TRUE",
+            format!("_links.endUserIdentity: {link}"),
+        )),
+    }
+}
+
 #[then("the accounts list links to the end-user identity")]
 async fn links_identity(w: &mut ObWorld) -> StepResult {
     let json = w.last_json()?;
@@ -110,6 +148,35 @@ async fn links_identity(w: &mut ObWorld) -> StepResult {
         Ok(())
     } else {
         Err(Failure::expected("_links.endUserIdentity", "none"))
+    }
+}
+
+#[then(
+    "that other account is listed without a balance and without links to balances or transactions"
+)]
+async fn other_account_closed(w: &mut ObWorld) -> StepResult {
+    let other = w.fill("{other_iban}")?;
+    let json = w.last_json()?;
+    let account = accounts(&json)?
+        .iter()
+        .find(|a| iban(a) == Some(other.as_str()))
+        .ok_or_else(|| {
+            Failure::expected(
+                format!("every eligible account listed, {other} among them"),
+                format!("no account {other}"),
+            )
+        })?;
+    match ["/balances", "/_links/balances", "/_links/transactions"]
+        .iter()
+        .find(|p| account.pointer(p).is_some())
+    {
+        None => Ok(()),
+        Some(p) => Err(Failure::expected(
+            format!(
+                "no balance and no balances/transactions links on {other}, which the consent does not name"
+            ),
+            format!("{} on {other}", p.trim_start_matches('/')),
+        )),
     }
 }
 

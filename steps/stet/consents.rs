@@ -96,3 +96,19 @@ async fn forwards_balances_only(w: &mut ObWorld, persona: String, role: String) 
     )
     .await
 }
+
+#[when(
+    regex = r#"^a consent to balances and transactions on (\w+)'s "([\w-]+)" account only is forwarded$"#
+)]
+async fn forwards_one_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
+    let iban = super::iban_of(w, &persona, &role)?;
+    put_consent(
+        w,
+        json!({
+            "balances": [{ "iban": iban }],
+            "transactions": [{ "iban": iban }],
+            "psuIdentity": false,
+        }),
+    )
+    .await
+}

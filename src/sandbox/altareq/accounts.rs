@@ -107,16 +107,28 @@ fn psu_access(
     Ok((token, consent))
 }
 
+/// The PSU's name behind the consent (empty when no PSU authorised it).
+fn owner<'a>(bank: &'a Bank, consent: &Consent) -> &'a str {
+    consent
+        .user_id
+        .as_deref()
+        .and_then(|id| bank.ledger.user_by_id(id))
+        .map(|u| u.name.as_ref())
+        .unwrap_or_default()
+}
+
 /// The consented account `id`.
 fn consented<'a>(
     bank: &'a Bank,
     consent: &Consent,
     id: &str,
 ) -> Result<&'a data::Account, Refusal> {
-    consent
-        .account_ids
-        .iter()
-        .any(|a| a == id)
+    let any_of_the_psu = bank.faults.has(faults::UNSHARED_ACCOUNT_READABLE)
+        && bank
+            .ledger
+            .account(id)
+            .is_some_and(|a| a.owner.as_ref() == owner(bank, consent));
+    (any_of_the_psu || consent.account_ids.iter().any(|a| a == id))
         .then(|| bank.ledger.account(id))
         .flatten()
         .ok_or_else(|| {
@@ -145,14 +157,8 @@ pub(crate) async fn list(
     run(&headers, |media| {
         let (token, consent) = psu_access(&bank, &headers, &extensions, ACCOUNT_PERMISSIONS)?;
         let mut accounts: Vec<Value> = if bank.faults.has(faults::ALL_ACCOUNTS_LISTED) {
-            let owner = consent
-                .user_id
-                .as_deref()
-                .and_then(|id| bank.ledger.user_by_id(id))
-                .map(|u| u.name.as_ref())
-                .unwrap_or_default();
             bank.ledger
-                .accounts_of(owner)
+                .accounts_of(owner(&bank, &consent))
                 .map(shapes::account_json)
                 .collect()
         } else {

@@ -74,6 +74,7 @@ pub(crate) const PAYMENTS_ACCEPT_DATA_TOKEN: &str = "payments-accept-data-token"
 pub(crate) const PAYMENT_TOKEN_READS_ACCOUNTS: &str = "payment-token-reads-accounts";
 pub(crate) const ALL_ACCOUNTS_LISTED: &str = "all-accounts-listed";
 pub(crate) const BALANCES_REFUSED: &str = "balances-refused";
+pub(crate) const UNSHARED_ACCOUNT_READABLE: &str = "unshared-account-readable";
 pub(crate) const CONSENT_NOT_LISTED: &str = "consent-not-listed";
 pub(crate) const CONSENT_STAYS_AWAITING: &str = "consent-stays-awaiting";
 pub(crate) const UNSIGNED_PAYMENT_RESPONSE: &str = "unsigned-payment-response";
@@ -85,6 +86,7 @@ pub(crate) const ACCEPT_UNENCRYPTED_JWS_PII: &str = "accept-unencrypted-jws-pii"
 pub(crate) const ACCEPT_ANY_JWE_ALG: &str = "accept-any-jwe-alg";
 pub(crate) const SKIP_INDIVIDUAL_LIMIT: &str = "skip-individual-limit";
 pub(crate) const SKIP_PERIOD_COUNT: &str = "skip-period-count";
+pub(crate) const SKIP_PERIOD_VALUE: &str = "skip-period-value";
 pub(crate) const COUNT_REFUSED_ATTEMPTS: &str = "count-refused-attempts";
 pub(crate) const MULTI_CONSENT_CONSUMED: &str = "multi-consent-consumed";
 pub(crate) const COP_ALWAYS_YES: &str = "cop-always-yes";
@@ -259,6 +261,11 @@ pub static FAULTS: &[Fault] = &[
         &["ALT-DS-02"],
     ),
     fault(
+        UNSHARED_ACCOUNT_READABLE,
+        "an account's data is answered only for an account selected at authorisation (here for any account of the consent's PSU)",
+        &["ALT-DS-02"],
+    ),
+    fault(
         CONSENT_NOT_LISTED,
         "GET /account-access-consents?baseConsentId= lists the consent (here an empty list)",
         &["ALT-DS-03"],
@@ -311,6 +318,11 @@ pub static FAULTS: &[Fault] = &[
     fault(
         SKIP_PERIOD_COUNT,
         "a multi-payment beyond MaximumCumulativeNumberOfPaymentsPerPeriod is refused (here it passes)",
+        &["ALT-MPAY-01"],
+    ),
+    fault(
+        SKIP_PERIOD_VALUE,
+        "a multi-payment that would take the period past MaximumCumulativeValueOfPaymentsPerPeriod is refused (here it passes)",
         &["ALT-MPAY-01"],
     ),
     fault(

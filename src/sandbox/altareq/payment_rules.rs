@@ -146,6 +146,7 @@ pub(crate) fn check(
         .get("MaximumCumulativeValueOfPaymentsPerPeriod")
         .and_then(amount_of)
         && in_period.iter().sum::<i64>() + amount > max
+        && !bank.faults.has(faults::SKIP_PERIOD_VALUE)
     {
         return Err(controls(
             "the payment would exceed MaximumCumulativeValueOfPaymentsPerPeriod",

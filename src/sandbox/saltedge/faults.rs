@@ -38,7 +38,9 @@ pub(super) const DESTROY_KEEPS_SESSION_OPEN: &str = "destroy-keeps-session-open"
 pub(super) const BENEFICIARY_WITHOUT_IDENTIFIERS: &str = "beneficiary-without-identifiers";
 pub(super) const BENEFICIARY_NOT_FOUND_MISNAMED: &str = "beneficiary-not-found-misnamed";
 pub(super) const BENEFICIARIES_OF_EVERY_PROVIDER: &str = "beneficiaries-of-every-provider";
+pub(super) const BENEFICIARIES_ACCEPT_REVOKED_TOKEN: &str = "beneficiaries-accept-revoked-token";
 pub(super) const NEXT_ID_MISSING: &str = "next-id-missing";
+pub(super) const UNAPPROVED_PROVIDERS_LISTED: &str = "unapproved-providers-listed";
 pub(super) const FROM_ID_EXCLUSIVE: &str = "from-id-exclusive";
 pub(super) const PER_PAGE_UNBOUNDED: &str = "per-page-unbounded";
 pub(super) const TEMPLATES_WITHOUT_ATTRIBUTES: &str = "templates-without-attributes";
@@ -176,9 +178,19 @@ pub static FAULTS: &[Fault] = &[
         breaks: &["SE-TB-INDEX-01"],
     },
     Fault {
+        name: BENEFICIARIES_ACCEPT_REVOKED_TOKEN,
+        rule: "the trusted beneficiaries' Access-Token can raise TokenRevoked: a revoked token cannot be used anymore (here Tokens Show refuses it and the trusted beneficiaries do not)",
+        breaks: &["SE-TB-INDEX-01", "SE-TB-SHOW-01"],
+    },
+    Fault {
         name: NEXT_ID_MISSING,
         rule: "Providers Index returns meta.next_id",
         breaks: &["SE-PROV-INDEX-01", "SE-PROV-INDEX-02"],
+    },
+    Fault {
+        name: UNAPPROVED_PROVIDERS_LISTED,
+        rule: "Providers Index returns all ASPSPs which have approved access for your TPP (here every provider, approved or not)",
+        breaks: &["SE-PROV-INDEX-01"],
     },
     Fault {
         name: FROM_ID_EXCLUSIVE,

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::data::PROVIDERS;
 use super::faults::{
     FROM_ID_EXCLUSIVE, NEXT_ID_MISSING, PER_PAGE_UNBOUNDED, TEMPLATES_WITHOUT_ATTRIBUTES,
+    UNAPPROVED_PROVIDERS_LISTED,
 };
 use super::gate::Needs;
 use super::reply::{Answer, ApiError, ErrorClass};
@@ -84,13 +85,17 @@ impl SaltEdgeBank {
         // as the default it is, meaning "from the first provider".
         let from_id = integer(&query, "from_id", 0, 0)?;
         let exclusive = self.faults.has(FROM_ID_EXCLUSIVE);
-        let mut listed = PROVIDERS.iter().filter(|p| p.approved).filter(|p| {
-            if exclusive {
-                p.id > from_id
-            } else {
-                p.id >= from_id
-            }
-        });
+        let every = self.faults.has(UNAPPROVED_PROVIDERS_LISTED);
+        let mut listed = PROVIDERS
+            .iter()
+            .filter(|p| p.approved || every)
+            .filter(|p| {
+                if exclusive {
+                    p.id > from_id
+                } else {
+                    p.id >= from_id
+                }
+            });
         let page: Vec<Value> = listed
             .by_ref()
             .take(usize::try_from(per_page).unwrap_or(usize::MAX))

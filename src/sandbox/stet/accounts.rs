@@ -19,7 +19,7 @@ use super::consent::Consent;
 use super::data::{self, Account, BIC, CURRENCY, PersonaData, amount_text};
 use super::faults::{
     BALANCE_SIGN_LOST, CLBD_MISSING, EXTRA_CLOSED_ACCOUNT, IDENTITY_LINK_MISSING,
-    UNCONSENTED_DETAILS_SHOWN, UNKNOWN_ACCOUNT_403,
+    IDENTITY_LINK_WITHOUT_CONSENT, UNCONSENTED_DETAILS_SHOWN, UNKNOWN_ACCOUNT_403,
 };
 use super::ratelimit::AisMethod;
 use super::reply::{ApiError, hal, link};
@@ -86,7 +86,8 @@ impl StetBank {
         }
         let mut links = Map::new();
         links.insert("self".into(), link(format!("{API_PREFIX}/accounts")));
-        let identity = consent.as_ref().is_some_and(|c| c.psu_identity);
+        let identity = consent.as_ref().is_some_and(|c| c.psu_identity)
+            || self.faults.has(IDENTITY_LINK_WITHOUT_CONSENT);
         if identity && !self.faults.has(IDENTITY_LINK_MISSING) {
             links.insert(
                 "endUserIdentity".into(),

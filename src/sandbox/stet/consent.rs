@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::StetBank;
 use super::auth::Caller;
-use super::faults::{CONSENT_ANSWERS_200, CONSENT_MERGED, REVOCATION_IGNORED};
+use super::faults::{CONSENT_ANSWERS_200, CONSENT_MERGED, CONSENT_WIDENED, REVOCATION_IGNORED};
 use super::reply::{ApiError, empty};
 use crate::sandbox::kit::Locked;
 
@@ -128,12 +128,24 @@ impl StetBank {
                 })
                 .collect()
         };
-        let consent = Consent {
+        let mut consent = Consent {
             balances: held(request.balances)?,
             transactions: held(request.transactions)?,
             psu_identity: request.psu_identity.unwrap_or(false),
             trusted_beneficiaries: request.trusted_beneficiaries.unwrap_or(false),
         };
+        if self.faults.has(CONSENT_WIDENED) {
+            let every: BTreeSet<&'static str> = self
+                .ledger
+                .of_persona(caller.persona)
+                .map(|a| a.data.iban)
+                .collect();
+            for granted in [&mut consent.balances, &mut consent.transactions] {
+                if !granted.is_empty() {
+                    granted.clone_from(&every);
+                }
+            }
+        }
         self.consents.record(
             &caller,
             consent,

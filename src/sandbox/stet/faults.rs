@@ -18,6 +18,8 @@ pub(super) const EXTRA_CLOSED_ACCOUNT: &str = "extra-closed-account";
 pub(super) const CONSENT_ANSWERS_200: &str = "consent-answers-200";
 pub(super) const UNCONSENTED_DETAILS_SHOWN: &str = "unconsented-details-shown";
 pub(super) const IDENTITY_LINK_MISSING: &str = "identity-link-missing";
+pub(super) const CONSENT_WIDENED: &str = "consent-widened-to-every-account";
+pub(super) const IDENTITY_LINK_WITHOUT_CONSENT: &str = "identity-link-without-consent";
 pub(super) const REVOCATION_IGNORED: &str = "revocation-ignored";
 pub(super) const CONSENT_MERGED: &str = "consent-merged";
 pub(super) const BALANCE_SIGN_LOST: &str = "balance-sign-lost";
@@ -54,6 +56,7 @@ pub(super) const FUNDS_CONFIRMATION_ALWAYS_TRUE: &str = "funds-confirmation-alwa
 pub(super) const FUNDS_CONFIRMATION_ANY_SCOPE: &str = "funds-confirmation-any-scope";
 pub(super) const PAYMENT_LOCATION_MISSING: &str = "payment-location-missing";
 pub(super) const PAYMENT_RECONFIRMABLE: &str = "payment-reconfirmable";
+pub(super) const UNAPPROVED_PAYMENT_CONFIRMABLE: &str = "unapproved-payment-confirmable";
 pub(super) const CONFIRMATION_WITHOUT_BODY: &str = "confirmation-without-body";
 
 /// Every fault of the STET reference bank, in catalog order.
@@ -96,6 +99,16 @@ pub static FAULTS: &[Fault] = &[
     Fault {
         name: IDENTITY_LINK_MISSING,
         rule: "GET /accounts gives the URI of GET /end-user-identity when psuIdentity was set to true",
+        breaks: &["STET-AIS-CNS-05"],
+    },
+    Fault {
+        name: IDENTITY_LINK_WITHOUT_CONSENT,
+        rule: "GET /accounts gives the URI of GET /end-user-identity if psuIdentity has been set up at TRUE (here whatever its value)",
+        breaks: &["STET-AIS-CNS-05"],
+    },
+    Fault {
+        name: CONSENT_WIDENED,
+        rule: "the consent is recorded for one given account: an account PUT /consents does not name gives no balances or transactions (here naming one account opens all the PSU's accounts)",
         breaks: &["STET-AIS-CNS-05"],
     },
     Fault {
@@ -287,6 +300,11 @@ pub static FAULTS: &[Fault] = &[
     Fault {
         name: PAYMENT_RECONFIRMABLE,
         rule: "a payment request that is not in a state that can be confirmed is answered HTTP 409",
+        breaks: &["STET-PISP-02"],
+    },
+    Fault {
+        name: UNAPPROVED_PAYMENT_CONFIRMABLE,
+        rule: "a payment request the PSU has not approved yet is not in a state that can be confirmed: HTTP 409 (here it is confirmed)",
         breaks: &["STET-PISP-02"],
     },
     Fault {

@@ -20,7 +20,10 @@ use serde_json::{Map, Value, json};
 
 use super::auth::{Grant, Scope};
 use super::data::PersonaData;
-use super::faults::{CONFIRMATION_WITHOUT_BODY, PAYMENT_LOCATION_MISSING, PAYMENT_RECONFIRMABLE};
+use super::faults::{
+    CONFIRMATION_WITHOUT_BODY, PAYMENT_LOCATION_MISSING, PAYMENT_RECONFIRMABLE,
+    UNAPPROVED_PAYMENT_CONFIRMABLE,
+};
 use super::html::{bank_url, with_query};
 use super::payment_body::{ValidPayment, validate};
 use super::reply::{ApiError, hal, link};
@@ -212,14 +215,16 @@ impl StetBank {
                 "a JSON confirmation body is required, even if void: {}".to_string(),
             ));
         }
-        let from: &[PaymentStatus] = if self.faults.has(PAYMENT_RECONFIRMABLE) {
-            &[PaymentStatus::Accp, PaymentStatus::Acsc]
-        } else {
-            &[PaymentStatus::Accp]
-        };
+        let mut from = vec![PaymentStatus::Accp];
+        if self.faults.has(PAYMENT_RECONFIRMABLE) {
+            from.push(PaymentStatus::Acsc);
+        }
+        if self.faults.has(UNAPPROVED_PAYMENT_CONFIRMABLE) {
+            from.push(PaymentStatus::Pdng);
+        }
         match self
             .payments
-            .transition(id, from, PaymentStatus::Acsc, None)
+            .transition(id, &from, PaymentStatus::Acsc, None)
         {
             Some(Ok(payment)) => Ok(hal(StatusCode::OK, &payment_json(id, &payment))),
             Some(Err(status)) => Err(ApiError::Conflict(format!(

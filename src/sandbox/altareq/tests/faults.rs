@@ -382,6 +382,16 @@ async fn shows(name: &str) -> bool {
             .status()
                 == 403
         }
+        "unshared-account-readable" => {
+            let auth = env.data_sharing().await;
+            env.get(
+                &format!("{AIS_BASE}/accounts/{MITS_BUSINESS}/balances"),
+                auth.access(),
+            )
+            .await
+            .status()
+                == 200
+        }
         "consent-not-listed" | "consent-stays-awaiting" => {
             let auth = env.data_sharing().await;
             let cc = env.cc_token("accounts openid").await;
@@ -496,6 +506,15 @@ async fn shows(name: &str) -> bool {
                 "skip-period-count" => statuses[3] == 201,
                 _ => statuses[2] != 201,
             }
+        }
+        "skip-period-value" => {
+            let auth = env.payment_consent(variable_on_demand()).await;
+            let mut statuses = Vec::new();
+            for (i, amount) in ["200.00", "150.00"].iter().enumerate() {
+                let pii = json!(env.pii(payment_pii()).await);
+                statuses.push(pay(&env, &auth, amount, &format!("K{i}"), pii).await.0);
+            }
+            statuses == [201, 201]
         }
         "cop-always-yes" | "cop-unmasked-name" => {
             let token = env.cc_token("confirmation-of-payee").await;

@@ -66,8 +66,13 @@ fn expected(name: &str) -> Option<(Value, Value)> {
                 "demobank_lite"
             ]),
         ),
+        "beneficiaries-accept-revoked-token" => (
+            json!([[401, "TokenRevoked"], [401, "TokenRevoked"]]),
+            json!([[200, null], [200, null]]),
+        ),
         "next-id-missing" => (json!(true), json!(false)),
         "from-id-exclusive" => (json!([105]), json!([])),
+        "unapproved-providers-listed" => (json!(false), json!(true)),
         "per-page-unbounded" => (json!([400, 400]), json!([200, 200])),
         "templates-without-attributes" => (json!(true), json!(false)),
         "client-request-id-not-echoed" => (json!(["54", "17"]), json!([null, null])),
@@ -247,11 +252,33 @@ async fn probe(name: &str, env: &Env) -> Value {
                 .map(|l| l.iter().map(|b| b["provider_code"].clone()).collect())
                 .unwrap_or(Value::Null)
         }
+        "beneficiaries-accept-revoked-token" => {
+            let token = env.token().await;
+            let list = Call::get("/trusted_beneficiaries")
+                .data(json!({ "provider_code": "demobank" }))
+                .token(&token);
+            let id = env.send(list.clone()).await.json()["data"][0]["id"].clone();
+            env.send(Call::new(Method::DELETE, "/tokens").token(&token))
+                .await;
+            json!([
+                env.send(list).await.row(),
+                env.send(Call::get(&format!("/trusted_beneficiaries/{id}")).token(&token))
+                    .await
+                    .row()
+            ])
+        }
         "next-id-missing" => {
             let page = env
                 .send(Call::get("/providers?per_page=1").auth(Auth::None))
                 .await;
             json!(page.json()["meta"].get("next_id").is_some())
+        }
+        "unapproved-providers-listed" => {
+            let page = env
+                .send(Call::get("/providers?per_page=1000").auth(Auth::None))
+                .await;
+            let listed = page.json()["data"].as_array().cloned().unwrap_or_default();
+            json!(listed.iter().any(|p| p["code"] == "unapproved_demobank"))
         }
         "from-id-exclusive" => {
             let page = env

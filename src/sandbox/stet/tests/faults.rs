@@ -22,6 +22,8 @@ fn expected(name: &str) -> Option<(Value, Value)> {
         "consent-answers-200" => (json!(201), json!(200)),
         "unconsented-details-shown" => (json!([false, false, false]), json!([true, true, true])),
         "identity-link-missing" => (json!(true), json!(false)),
+        "consent-widened-to-every-account" => (json!([403]), json!([200])),
+        "identity-link-without-consent" => (json!(false), json!(true)),
         "revocation-ignored" => (json!([403, 403]), json!([200, 200])),
         "consent-merged" => (json!([200, 403]), json!([200, 200])),
         "balance-sign-lost" => (json!(["-245.10", "-245.10"]), json!(["245.10", "245.10"])),
@@ -113,10 +115,27 @@ async fn probe(name: &str, env: &Env) -> Value {
             let any = |key: &str| accounts.iter().any(|a| a.get(key).is_some());
             json!([any("resourceId"), any("balances"), any("_links")])
         }
+        "identity-link-without-consent" => {
+            let token = env.token("LEA", "aisp").await;
+            let current = account("LEA", "current").iban;
+            let without_identity = json!({ "balances": [{ "iban": current }],
+                                           "psuIdentity": false });
+            env.put_consent(&token, &without_identity).await;
+            let body = env.get(&token, "/accounts").await.json();
+            json!(body["_links"].get("endUserIdentity").is_some())
+        }
         "identity-link-missing" => {
             let token = env.consented("MARC").await;
             let body = env.get(&token, "/accounts").await.json();
             json!(body["_links"].get("endUserIdentity").is_some())
+        }
+        "consent-widened-to-every-account" => {
+            let token = env.consented("LEA").await;
+            let current = account("LEA", "current").iban;
+            let only = json!({ "balances": [{ "iban": current }],
+                               "transactions": [{ "iban": current }] });
+            env.put_consent(&token, &only).await;
+            statuses(&[env.get(&token, &balances_path("LEA", "savings")).await])
         }
         "revocation-ignored" | "consent-merged" => {
             let token = env.consented("LEA").await;

@@ -34,6 +34,7 @@ pub(super) fn expected(name: &str) -> Option<(Value, Value)> {
         "funds-confirmation-any-scope" => (json!([200, 403]), json!([200, 200])),
         "payment-location-missing" => (json!([201, true]), json!([201, false])),
         "payment-reconfirmable" => (json!([200, 409]), json!([200, 200])),
+        "unapproved-payment-confirmable" => (json!(409), json!(200)),
         "confirmation-without-body" => (json!([400, 400, 200]), json!([200, 200, 200])),
         _ => return None,
     })
@@ -208,6 +209,11 @@ pub(super) async fn probe(name: &str, env: &Env) -> Value {
                 status(confirm(env, &token, &id, Some(b"{}")).await),
                 status(confirm(env, &token, &id, Some(b"{}")).await)
             ])
+        }
+        "unapproved-payment-confirmable" => {
+            let token = env.client_token("pisp").await;
+            let (id, _) = create(env, &token).await;
+            json!(status(confirm(env, &token, &id, Some(b"{}")).await))
         }
         "confirmation-without-body" => {
             let token = env.client_token("pisp").await;
