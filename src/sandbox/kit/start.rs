@@ -13,7 +13,8 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::family::{EmbeddedBank, EmbeddedError, serve_with_test_pki};
-use crate::sandbox::{Clock, ServerHandle, serve_mtls};
+use crate::sandbox::kit::Variant;
+use crate::sandbox::{ClientAuth, Clock, ServerHandle, serve_with};
 use crate::target::Target;
 use crate::tls::pki::{Certified, TestCa};
 
@@ -55,10 +56,12 @@ pub async fn start<B>(
     listen: SocketAddr,
     tls: Tls<'_>,
 ) -> Result<Started<B>, EmbeddedError> {
+    let protocol = Variant::of(base.variant).protocol();
     let (server, ca_pem) = match tls {
-        Tls::TestPki => serve_with_test_pki(router, listen).await?,
+        Tls::TestPki => serve_with_test_pki(router, listen, protocol).await?,
         Tls::Mutual { ca, server } => {
-            let handle = serve_mtls(listen, server, router, ca.cert.cert_der.clone()).await?;
+            let auth = ClientAuth::Optional(ca.cert.cert_der.clone());
+            let handle = serve_with(listen, server, router, auth, protocol).await?;
             (handle, ca.cert.cert_pem.clone())
         }
     };
