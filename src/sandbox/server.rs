@@ -202,3 +202,61 @@ pub async fn serve_with(
         _stop: stop_tx,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::pki::TestCa;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::TlsConnector;
+
+    /// One raw HTTP/1.1 exchange with a server of `protocol`: the ALPN protocol agreed and the
+    /// response as written on the wire.
+    async fn exchange(protocol: Protocol) -> (Option<Vec<u8>>, String) {
+        crate::tls::install_crypto_provider();
+        let ca = TestCa::mint("server test CA").expect("a CA");
+        let cert = ca.server_cert().expect("a server certificate");
+        let router = Router::new().route(
+            "/",
+            axum::routing::get(|| async { ([("x-request-id", "7")], "ok") }),
+        );
+        let addr = "127.0.0.1:0".parse().expect("an address");
+        let server = serve_with(addr, &cert, router, ClientAuth::None, protocol)
+            .await
+            .expect("the server starts");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.cert.cert_der.clone()).expect("the CA");
+        let mut config = rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(server.addr)
+            .await
+            .expect("connects");
+        let name = rustls_pki_types::ServerName::try_from("localhost").expect("a name");
+        let mut tls = TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .expect("the handshake");
+        let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+        if alpn.as_deref() == Some(b"h2") {
+            return (alpn, String::new());
+        }
+        tls.write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
+            .await
+            .expect("writes");
+        let mut out = String::new();
+        tls.read_to_string(&mut out).await.expect("reads");
+        (alpn, out)
+    }
+
+    #[tokio::test]
+    async fn http1_title_case_speaks_http1_only_and_writes_title_case_names() {
+        let (alpn, wire) = exchange(Protocol::Http1TitleCase).await;
+        assert_eq!(alpn.as_deref(), Some(&b"http/1.1"[..]));
+        assert!(wire.contains("\r\nX-Request-Id: 7\r\n"), "{wire}");
+        assert!(wire.contains("\r\nContent-Type: "), "{wire}");
+        let (alpn, _) = exchange(Protocol::Negotiated).await;
+        assert_eq!(alpn.as_deref(), Some(&b"h2"[..]));
+    }
+}
