@@ -10,7 +10,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use serde_json::{Map, Value};
 
-use super::data::PROVIDERS;
 use super::faults::{
     FROM_ID_EXCLUSIVE, NEXT_ID_MISSING, PER_PAGE_UNBOUNDED, TEMPLATES_WITHOUT_ATTRIBUTES,
 };
@@ -84,7 +83,7 @@ impl SaltEdgeBank {
         // as the default it is, meaning "from the first provider".
         let from_id = integer(&query, "from_id", 0, 0)?;
         let exclusive = self.faults.has(FROM_ID_EXCLUSIVE);
-        let mut listed = PROVIDERS.iter().filter(|p| p.approved).filter(|p| {
+        let mut listed = self.providers.iter().filter(|p| p.approved).filter(|p| {
             if exclusive {
                 p.id > from_id
             } else {
