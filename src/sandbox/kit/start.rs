@@ -24,10 +24,12 @@ pub enum Tls<'a> {
     /// Server-authenticated TLS with a CA minted for this start.
     TestPki,
     /// Mutual TLS: `server` is the bank's certificate, issued by `ca`, which also issues the
-    /// client certificates the bank asks for.
+    /// client certificates the bank asks for. A client without one is refused in the handshake
+    /// when `required`, else let through for the bank to answer.
     Mutual {
         ca: &'a TestCa,
         server: &'a Certified,
+        required: bool,
     },
 }
 
@@ -59,8 +61,17 @@ pub async fn start<B>(
     let protocol = Variant::of(base.variant).protocol();
     let (server, ca_pem) = match tls {
         Tls::TestPki => serve_with_test_pki(router, listen, protocol).await?,
-        Tls::Mutual { ca, server } => {
-            let auth = ClientAuth::Optional(ca.cert.cert_der.clone());
+        Tls::Mutual {
+            ca,
+            server,
+            required,
+        } => {
+            let ca_der = ca.cert.cert_der.clone();
+            let auth = if required {
+                ClientAuth::Required(ca_der)
+            } else {
+                ClientAuth::Optional(ca_der)
+            };
             let handle = serve_with(listen, server, router, auth, protocol).await?;
             (handle, ca.cert.cert_pem.clone())
         }

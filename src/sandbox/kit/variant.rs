@@ -217,7 +217,11 @@ mod tests {
         let protocols: std::collections::BTreeSet<bool> = (1..=3)
             .map(|s| Variant::seeded(s).protocol() == Protocol::Http1TitleCase)
             .collect();
-        assert_eq!(protocols.len(), 2, "seeds 1-3 (cargo test's) serve both protocols");
+        assert_eq!(
+            protocols.len(),
+            2,
+            "seeds 1-3 (cargo test's) serve both protocols"
+        );
         let seen: std::collections::BTreeSet<u64> = (0..20)
             .map(|s| Variant::seeded(s).number("n", 0, 1, 1000))
             .collect();
