@@ -103,14 +103,17 @@ pub fn find(families: &[&'static dyn Family], name: &str) -> Option<&'static dyn
     families.iter().copied().find(|f| f.about().name == name)
 }
 
-/// Mints a test PKI and serves `router` over TLS on `listen`: what every embedded bank needs.
-/// Returns the running server and the CA certificate (PEM) clients must trust.
+/// Mints a test PKI and serves `router` over TLS on `listen`, speaking HTTP as `protocol` says:
+/// what every embedded bank needs. Returns the running server and the CA certificate (PEM) clients
+/// must trust.
 pub async fn serve_with_test_pki(
     router: axum::Router,
     listen: SocketAddr,
+    protocol: crate::sandbox::Protocol,
 ) -> Result<(ServerHandle, String), EmbeddedError> {
     let ca = crate::tls::pki::TestCa::mint("obconf embedded bank CA")?;
     let server_cert = ca.server_cert()?;
-    let server = crate::sandbox::serve_tls(listen, &server_cert, router).await?;
+    let auth = crate::sandbox::ClientAuth::None;
+    let server = crate::sandbox::serve_with(listen, &server_cert, router, auth, protocol).await?;
     Ok((server, ca.cert.cert_pem.clone()))
 }

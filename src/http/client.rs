@@ -85,6 +85,14 @@ impl HttpClient {
                 })?;
             builder = builder.identity(identity);
         }
+        if !with_identity {
+            // The client without a certificate is there to be refused, and a refusal in the
+            // handshake must reach the evidence as the bank's TLS alert. Over HTTP/2 hyper often
+            // hands the request a bare "connection closed" instead (its connection task keeps the
+            // alert), which cannot be told from a dropped connection; over HTTP/1.1 the alert
+            // comes back with the request.
+            builder = builder.http1_only();
+        }
         if target.tls.insecure {
             builder = builder.danger_accept_invalid_certs(true);
         }
@@ -174,7 +182,26 @@ impl HttpClient {
     }
 
     /// Sends the request and records the exchange. Never fails: see [`Exchange::error`].
+    ///
+    /// A request without the client certificate that got neither an answer nor the bank's TLS
+    /// alert is sent again (twice at most): when a bank refuses such a client in the handshake,
+    /// hyper may hand the request a bare "connection closed" that raced the alert, and a bank
+    /// that refuses in the handshake refuses again, this time with its alert in the evidence.
     pub async fn send(&self, spec: RequestSpec) -> Exchange {
+        if !spec.without_client_certificate {
+            return self.send_once(spec).await;
+        }
+        let mut exchange = self.send_once(spec.clone()).await;
+        for _ in 0..2 {
+            if exchange.response.is_some() || exchange.tls_alert.is_some() {
+                break;
+            }
+            exchange = self.send_once(spec.clone()).await;
+        }
+        exchange
+    }
+
+    async fn send_once(&self, spec: RequestSpec) -> Exchange {
         let (request, body_text) = self.recorded(&spec);
         let url = request.url.clone();
         let headers = request.headers.clone();

@@ -17,4 +17,7 @@ pub mod stet;
 
 pub use clock::Clock;
 pub use fault::{Fault, FaultSet, UnknownFault};
-pub use server::{PeerCertificates, ServerHandle, serve_mtls, serve_mtls_required, serve_tls};
+pub use server::{
+    ClientAuth, PeerCertificates, Protocol, ServerHandle, serve_mtls, serve_mtls_required,
+    serve_tls, serve_with,
+};

@@ -4,6 +4,11 @@
 //! ready-made server, because banks that bind tokens to client certificates need the peer
 //! certificate: it is attached to every request as a [`PeerCertificates`] extension. The server must
 //! never stop because one connection misbehaves; it stops when its [`ServerHandle`] is dropped.
+//!
+//! How it speaks HTTP is a [`Protocol`]: ALPN `h2` first (header names always lower case), or
+//! HTTP/1.1 only with header names written in Title-Case, as many banks' servers do (header names
+//! are case-insensitive; a client must not depend on their case). This file never decides which:
+//! the caller (a bank's variant) does.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -58,7 +63,14 @@ pub async fn serve_tls(
     server_cert: &Certified,
     router: Router,
 ) -> Result<ServerHandle, ServeError> {
-    serve(addr, server_cert, router, None).await
+    serve_with(
+        addr,
+        server_cert,
+        router,
+        ClientAuth::None,
+        Protocol::default(),
+    )
+    .await
 }
 
 /// As [`serve_tls`], and asks clients for a certificate issued by `client_ca`. A client without one
@@ -71,13 +83,8 @@ pub async fn serve_mtls(
     router: Router,
     client_ca: CertificateDer<'static>,
 ) -> Result<ServerHandle, ServeError> {
-    serve(
-        addr,
-        server_cert,
-        router,
-        Some((client_ca, ClientCert::Optional)),
-    )
-    .await
+    let auth = ClientAuth::Optional(client_ca);
+    serve_with(addr, server_cert, router, auth, Protocol::default()).await
 }
 
 /// As [`serve_mtls`], but a client without a certificate issued by `client_ca` is refused in the
@@ -89,36 +96,51 @@ pub async fn serve_mtls_required(
     router: Router,
     client_ca: CertificateDer<'static>,
 ) -> Result<ServerHandle, ServeError> {
-    serve(
-        addr,
-        server_cert,
-        router,
-        Some((client_ca, ClientCert::Required)),
-    )
-    .await
+    let auth = ClientAuth::Required(client_ca);
+    serve_with(addr, server_cert, router, auth, Protocol::default()).await
 }
 
-/// Whether the handshake lets a client without a certificate through.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ClientCert {
-    Optional,
-    Required,
+/// Whether the handshake asks for a client certificate, and lets a client without one through.
+#[derive(Clone, Debug)]
+pub enum ClientAuth {
+    /// Server-authenticated TLS only.
+    None,
+    /// Asks for a certificate issued by the CA; a client without one still connects (its requests
+    /// carry empty [`PeerCertificates`]); one from another CA is refused in the handshake.
+    Optional(CertificateDer<'static>),
+    /// Refuses a client without a certificate issued by the CA in the handshake.
+    Required(CertificateDer<'static>),
 }
 
-async fn serve(
+/// How the server speaks HTTP over TLS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Protocol {
+    /// ALPN offers `h2` first, then `http/1.1`.
+    #[default]
+    Negotiated,
+    /// ALPN offers `http/1.1` only, and response header names are written in Title-Case
+    /// (`Content-Type`, `X-Request-Id`).
+    Http1TitleCase,
+}
+
+/// Binds `addr` and serves `router` over TLS with `server_cert`, asking for client certificates as
+/// `auth` says and speaking HTTP as `protocol` says, on the current tokio runtime.
+pub async fn serve_with(
     addr: SocketAddr,
     server_cert: &Certified,
     router: Router,
-    client_ca: Option<(CertificateDer<'static>, ClientCert)>,
+    auth: ClientAuth,
+    protocol: Protocol,
 ) -> Result<ServerHandle, ServeError> {
     crate::tls::install_crypto_provider();
     let builder = ServerConfig::builder();
-    let builder = match client_ca {
-        Some((ca, mode)) => {
+    let builder = match &auth {
+        ClientAuth::Optional(ca) | ClientAuth::Required(ca) => {
+            let optional = matches!(auth, ClientAuth::Optional(_));
             let mut roots = rustls::RootCertStore::empty();
-            roots.add(ca)?;
+            roots.add(ca.clone())?;
             let mut verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots));
-            if mode == ClientCert::Optional {
+            if optional {
                 verifier = verifier.allow_unauthenticated();
             }
             let verifier = verifier
@@ -126,11 +148,14 @@ async fn serve(
                 .map_err(|e| ServeError::ClientAuth(e.to_string()))?;
             builder.with_client_cert_verifier(verifier)
         }
-        None => builder.with_no_client_auth(),
+        ClientAuth::None => builder.with_no_client_auth(),
     };
     let mut config =
         builder.with_single_cert(vec![server_cert.cert_der.clone()], server_cert.key_der())?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = match protocol {
+        Protocol::Negotiated => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        Protocol::Http1TitleCase => vec![b"http/1.1".to_vec()],
+    };
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind(addr)
         .await
@@ -163,9 +188,12 @@ async fn serve(
                     req.extensions_mut().insert(peer.clone());
                     router.clone().oneshot(req.map(axum::body::Body::new))
                 });
-                let _ = auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(tls), service)
-                    .await;
+                let mut http = auto::Builder::new(TokioExecutor::new());
+                if protocol == Protocol::Http1TitleCase {
+                    http = http.http1_only();
+                    http.http1().title_case_headers(true);
+                }
+                let _ = http.serve_connection(TokioIo::new(tls), service).await;
             });
         }
     });
@@ -173,4 +201,62 @@ async fn serve(
         addr: local,
         _stop: stop_tx,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::pki::TestCa;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::TlsConnector;
+
+    /// One raw HTTP/1.1 exchange with a server of `protocol`: the ALPN protocol agreed and the
+    /// response as written on the wire.
+    async fn exchange(protocol: Protocol) -> (Option<Vec<u8>>, String) {
+        crate::tls::install_crypto_provider();
+        let ca = TestCa::mint("server test CA").expect("a CA");
+        let cert = ca.server_cert().expect("a server certificate");
+        let router = Router::new().route(
+            "/",
+            axum::routing::get(|| async { ([("x-request-id", "7")], "ok") }),
+        );
+        let addr = "127.0.0.1:0".parse().expect("an address");
+        let server = serve_with(addr, &cert, router, ClientAuth::None, protocol)
+            .await
+            .expect("the server starts");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.cert.cert_der.clone()).expect("the CA");
+        let mut config = rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(server.addr)
+            .await
+            .expect("connects");
+        let name = rustls_pki_types::ServerName::try_from("localhost").expect("a name");
+        let mut tls = TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .expect("the handshake");
+        let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+        if alpn.as_deref() == Some(b"h2") {
+            return (alpn, String::new());
+        }
+        tls.write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
+            .await
+            .expect("writes");
+        let mut out = String::new();
+        tls.read_to_string(&mut out).await.expect("reads");
+        (alpn, out)
+    }
+
+    #[tokio::test]
+    async fn http1_title_case_speaks_http1_only_and_writes_title_case_names() {
+        let (alpn, wire) = exchange(Protocol::Http1TitleCase).await;
+        assert_eq!(alpn.as_deref(), Some(&b"http/1.1"[..]));
+        assert!(wire.contains("\r\nX-Request-Id: 7\r\n"), "{wire}");
+        assert!(wire.contains("\r\nContent-Type: "), "{wire}");
+        let (alpn, _) = exchange(Protocol::Negotiated).await;
+        assert_eq!(alpn.as_deref(), Some(&b"h2"[..]));
+    }
 }

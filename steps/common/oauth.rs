@@ -226,7 +226,17 @@ async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
         .exchange
         .as_ref()
         .ok_or_else(|| Failure::new("no request was sent before this check"))?;
-    refusal(e.status(), e.tls_alert.as_deref(), e.error.as_deref(), a, b)
+    let (status, alert) = (e.status(), e.tls_alert.clone());
+    refusal(status, alert.as_deref(), e.error.as_deref(), a, b)?;
+    // Both readings are allowed: the evidence says which one the bank follows.
+    w.note(match (status, alert) {
+        (Some(s), _) => format!("the bank refused with HTTP {s}"),
+        (None, alert) => format!(
+            "the bank refused in the TLS handshake ({})",
+            alert.unwrap_or_default()
+        ),
+    });
+    Ok(())
 }
 
 /// The verdict of [`refused`] on what came back: an HTTP status, the TLS alert the bank sent, the

@@ -68,6 +68,7 @@ pub async fn start(
     let tls = Tls::Mutual {
         ca: &pki.ca,
         server: &pki.server,
+        required: bank.refuses_in_handshake(),
     };
     let router = bank.router();
     let mut started = kit::start(bank, router, clock, base, listen, tls).await?;

@@ -52,7 +52,7 @@ use axum::routing::{get, post};
 
 use crate::family::EmbeddedError;
 use crate::sandbox::kit::variant::{self as kit_variant, Variant};
-use crate::sandbox::{Clock, FaultSet, ServerHandle, serve_mtls, serve_mtls_required, serve_tls};
+use crate::sandbox::{ClientAuth, Clock, FaultSet, ServerHandle, serve_with};
 use crate::tls::pki::TestCa;
 
 pub use self::faults::FAULTS;
@@ -194,15 +194,25 @@ impl ModelBank {
             payments: Default::default(),
             idempotency: Default::default(),
         });
-        let front_handle = serve_tls(front, &minted.server, front_router(&bank)).await?;
+        let protocol = bank.variant.protocol();
+        let front_router = front_router(&bank);
+        let front_handle = serve_with(
+            front,
+            &minted.server,
+            front_router,
+            ClientAuth::None,
+            protocol,
+        )
+        .await?;
         let _ = bank.issuer.set(front_handle.base_url());
         let hub_router = hub_router(&bank);
         let ca_der = ca.cert.cert_der.clone();
-        let hub_handle = if bank.faults.has(faults::MTLS_OPTIONAL) {
-            serve_mtls(hub, &minted.server, hub_router, ca_der).await?
+        let hub_auth = if bank.faults.has(faults::MTLS_OPTIONAL) {
+            ClientAuth::Optional(ca_der)
         } else {
-            serve_mtls_required(hub, &minted.server, hub_router, ca_der).await?
+            ClientAuth::Required(ca_der)
         };
+        let hub_handle = serve_with(hub, &minted.server, hub_router, hub_auth, protocol).await?;
         let _ = bank.rs.set(hub_handle.base_url());
         Ok(Started {
             issuer: front_handle.base_url(),

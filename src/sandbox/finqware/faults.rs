@@ -3,6 +3,12 @@
 //! Each entry names the rule in the document's words and the catalog ids whose scenarios must fail
 //! while the fault is active; the handlers test the names below with `FaultSet::has`. A fault must
 //! change only the behaviour it names, and must never make the bank panic or stop answering.
+//!
+//! Healthy variants (a seed, see `kit::variant`) draw the reading below, and what `variant.rs`
+//! lists: the form of ids and the length of nonces, the tenant app's client_id, the 2xx of each
+//! success and the 4xx of each refusal (401 or 403 for the credentials), whether the optional
+//! members of step and upload answers are there, the order of an upload's files; and the HTTP
+//! protocol and JSON key order every bank varies.
 
 use crate::sandbox::Fault;
 use crate::sandbox::kit::Variant;

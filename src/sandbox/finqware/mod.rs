@@ -15,6 +15,7 @@ mod faults;
 mod reply;
 mod sessions;
 mod upload;
+mod variant;
 
 #[cfg(test)]
 mod tests;
@@ -23,9 +24,10 @@ use std::sync::{Arc, MutexGuard};
 
 use axum::Router;
 use axum::http::Uri;
+use axum::response::Response;
 use axum::routing::post;
 
-use crate::sandbox::kit::variant::{self, Variant};
+use crate::sandbox::kit::variant::{Variant, reorder_json_keys};
 use crate::sandbox::kit::{Locked, random};
 use crate::sandbox::{Clock, FaultSet};
 
@@ -65,6 +67,8 @@ pub struct FinqwareBank {
     /// How long a nonce lives: the document's 30 minutes unless the bank is configured otherwise.
     nonce_lifetime: chrono::Duration,
     variant: Arc<Variant>,
+    /// What the variant drew within the document (see `variant.rs`).
+    choices: variant::Choices,
     clock: Clock,
     tenant: Tenant,
     store: Locked<Store>,
@@ -76,9 +80,11 @@ impl FinqwareBank {
         Self::new_variant(faults, clock, Variant::canonical())
     }
 
-    /// [`FinqwareBank::new`] as the healthy `variant`: its own JSON key order and, where the
-    /// document allows two readings, the one the variant drew.
+    /// [`FinqwareBank::new`] as the healthy `variant`: its own ids, client_id, status codes,
+    /// optional members, HTTP protocol and JSON key order and, where the document allows two
+    /// readings, the one the variant drew.
     pub fn new_variant(faults: FaultSet, clock: Clock, variant: Variant) -> Arc<Self> {
+        let choices = variant::Choices::of(&variant, catalog::SANDBOX_CLIENT_ID);
         Arc::new(Self {
             faults,
             readings: faults::Readings::of(&variant),
@@ -86,11 +92,12 @@ impl FinqwareBank {
             variant: Arc::new(variant),
             clock,
             tenant: Tenant {
-                client_id: catalog::SANDBOX_CLIENT_ID.to_string(),
+                client_id: choices.client_id.clone(),
                 app_key: random::token(32),
                 skills: catalog::SANDBOX_TENANT_SKILLS,
             },
             store: Locked::new(Store::default()),
+            choices,
         })
     }
 
@@ -114,7 +121,7 @@ impl FinqwareBank {
             .fallback(unknown_path)
             .layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&self.variant),
-                variant::reorder_json_keys,
+                reorder_json_keys,
             ))
             .with_state(Arc::clone(self))
     }
@@ -126,6 +133,13 @@ impl FinqwareBank {
 
     fn tenant(&self, client_id: &str) -> Option<&Tenant> {
         (self.tenant.client_id == client_id).then_some(&self.tenant)
+    }
+
+    /// The answer to a request: the handler's, or its refusal with this variant's status.
+    fn answer(&self, result: Result<Response, ApiError>) -> Response {
+        result.unwrap_or_else(|refusal| {
+            reply::json_response(self.choices.status_of(&refusal), &refusal.body())
+        })
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {

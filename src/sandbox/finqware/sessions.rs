@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -82,8 +81,13 @@ pub(super) struct Store {
 }
 
 impl Store {
-    pub(super) fn issue_nonce(&mut self, session_id: &str, now: DateTime<Utc>) -> String {
-        let nonce = crate::sandbox::kit::random::token(48);
+    /// Keeps `nonce` (fresh) as issued for `session_id` at `now`.
+    pub(super) fn issue_nonce(
+        &mut self,
+        nonce: String,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> String {
         self.nonces.insert(
             nonce.clone(),
             Nonce {
@@ -95,15 +99,15 @@ impl Store {
         nonce
     }
 
-    /// Opens a session and issues the nonce for its first step.
+    /// Opens the session `id` and issues `nonce` for its first step.
     fn open(
         &mut self,
+        (id, nonce): (String, String),
         client_id: &str,
         skill_name: &str,
         skill: &'static Skill,
         now: DateTime<Utc>,
     ) -> (String, String) {
-        let id = uuid::Uuid::new_v4().to_string();
         self.sessions.insert(
             id.clone(),
             Session {
@@ -113,7 +117,7 @@ impl Store {
                 done: Vec::new(),
             },
         );
-        let nonce = self.issue_nonce(&id, now);
+        let nonce = self.issue_nonce(nonce, &id, now);
         (id, nonce)
     }
 
@@ -159,19 +163,16 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
 }
 
-pub(super) async fn create(
-    State(bank): State<Arc<FinqwareBank>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    bank.create_session(&body)
+pub(super) async fn create(State(bank): State<Arc<FinqwareBank>>, body: Bytes) -> Response {
+    bank.answer(bank.create_session(&body))
 }
 
 pub(super) async fn submit(
     State(bank): State<Arc<FinqwareBank>>,
     Path(session_id): Path<String>,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    bank.submit_step(&session_id, &body)
+) -> Response {
+    bank.answer(bank.submit_step(&session_id, &body))
 }
 
 impl FinqwareBank {
@@ -187,13 +188,18 @@ impl FinqwareBank {
             if self.faults.has(REFUSAL_CREATES_SESSION)
                 && let Some(skill) = catalog::skill(&request.skill)
             {
-                let (session_id, nonce) =
-                    self.store()
-                        .open(&tenant.client_id, skill.name, skill, self.clock.now());
+                let (session_id, nonce) = self.store().open(
+                    self.fresh(),
+                    &tenant.client_id,
+                    skill.name,
+                    skill,
+                    self.clock.now(),
+                );
                 let mut body = refusal.body();
                 body["session_id"] = json!(session_id);
                 body["nonce"] = json!(nonce);
-                return Ok(json_response(refusal.status(), &body));
+                let status = self.choices.status_of(&refusal);
+                return Ok(json_response(status, &body));
             }
             return Err(refusal);
         }
@@ -207,18 +213,27 @@ impl FinqwareBank {
         if !tenant.skills.contains(&skill.name) && !self.faults.has(UNREGISTERED_SKILL_ACCEPTED) {
             return Err(ApiError::SkillNotRegistered(request.skill));
         }
-        let (session_id, nonce) =
-            self.store()
-                .open(&tenant.client_id, &request.skill, skill, self.clock.now());
+        let (session_id, nonce) = self.store().open(
+            self.fresh(),
+            &tenant.client_id,
+            &request.skill,
+            skill,
+            self.clock.now(),
+        );
         let status = if self.faults.has(SESSION_STATUS_WRONG) {
             "CREATED"
         } else {
             "SESSION_CREATED"
         };
         Ok(json_response(
-            StatusCode::CREATED,
+            self.choices.created,
             &json!({ "nonce": nonce, "session_id": session_id, "status": status }),
         ))
+    }
+
+    /// A new session id and the nonce for its first step, in this variant's forms.
+    fn fresh(&self) -> (String, String) {
+        (self.choices.new_id(), self.choices.new_nonce())
     }
 
     fn submit_step(&self, session_id: &str, body: &[u8]) -> Result<Response, ApiError> {
@@ -245,7 +260,7 @@ impl FinqwareBank {
                 && let Some(def) = session.next_step()
             {
                 session.done.push(StepRecord {
-                    step_id: uuid::Uuid::new_v4().to_string(),
+                    step_id: self.choices.new_id(),
                     def,
                     uploads: Vec::new(),
                 });
@@ -296,7 +311,7 @@ impl FinqwareBank {
         {
             n.used = true;
         }
-        let step_id = uuid::Uuid::new_v4().to_string();
+        let step_id = self.choices.new_id();
         session.done.push(StepRecord {
             step_id: step_id.clone(),
             def,
@@ -316,7 +331,7 @@ impl FinqwareBank {
                 None
             }
             (true, true) => Some(request.nonce),
-            (true, false) => Some(store.issue_nonce(session_id, now)),
+            (true, false) => Some(store.issue_nonce(self.choices.new_nonce(), session_id, now)),
         };
         let status = if def.upload {
             "UPLOAD_REQUIRED"
@@ -325,16 +340,24 @@ impl FinqwareBank {
         } else {
             "SESSION_COMPLETED"
         };
+        let extras = self.choices.step_answer_extras;
         let mut answer = Map::new();
-        answer.insert("session_id".into(), json!(session_id));
+        if extras {
+            answer.insert("session_id".into(), json!(session_id));
+        }
         if !self.faults.has(STEP_ID_MISSING) {
             answer.insert("step_id".into(), json!(step_id));
         }
         if let Some(nonce) = next_nonce {
             answer.insert("nonce".into(), json!(nonce));
         }
-        answer.insert("status".into(), json!(status));
-        Ok(json_response(StatusCode::CREATED, &Value::Object(answer)))
+        if extras {
+            answer.insert("status".into(), json!(status));
+        }
+        Ok(json_response(
+            self.choices.step_accepted,
+            &Value::Object(answer),
+        ))
     }
 
     /// Whether `nonce` may authorise the next step of `session_id` at `now`.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -42,8 +42,8 @@ pub(super) async fn upload(
     Path(step_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    bank.receive_upload(&step_id, &headers, &body)
+) -> Response {
+    bank.answer(bank.receive_upload(&step_id, &headers, &body))
 }
 
 impl FinqwareBank {
@@ -63,7 +63,8 @@ impl FinqwareBank {
         let mut store = self.store();
         let Some((client_id, step)) = store.step_mut(step_id) else {
             if self.faults.has(UPLOAD_TO_UNKNOWN_STEP_ACCEPTED) {
-                return Ok(json_response(StatusCode::CREATED, &received(step_id, &[])));
+                let answer = self.received(step_id, &[]);
+                return Ok(json_response(self.choices.upload_accepted, &answer));
             }
             return Err(ApiError::StepNotFound(step_id.to_string()));
         };
@@ -103,7 +104,7 @@ impl FinqwareBank {
                 "the upload carries no file (a part with a filename)".into(),
             ));
         }
-        let mut answer = received(step_id, &files);
+        let mut answer = self.received(step_id, &files);
         if !self.faults.has(UPLOAD_LOST) {
             step.uploads.extend(files);
         }
@@ -111,13 +112,29 @@ impl FinqwareBank {
         if self.readings.nonce_in_upload_answer
             && let Some(session_id) = store.session_going_on(step_id)
         {
-            answer["nonce"] = json!(store.issue_nonce(&session_id, now));
+            let nonce = self.choices.new_nonce();
+            answer["nonce"] = json!(store.issue_nonce(nonce, &session_id, now));
         }
-        Ok(json_response(StatusCode::CREATED, &answer))
+        Ok(json_response(self.choices.upload_accepted, &answer))
+    }
+
+    /// What was received, as this variant writes it.
+    fn received(&self, step_id: &str, files: &[Upload]) -> Value {
+        let mut answer = received(step_id, files);
+        if let Some(map) = answer.as_object_mut() {
+            if !self.choices.upload_answer_extras {
+                map.retain(|k, _| k == "step_id");
+            } else if self.choices.files_reversed
+                && let Some(Value::Array(list)) = map.get_mut("files")
+            {
+                list.reverse();
+            }
+        }
+        answer
     }
 }
 
-/// What was received (answered `201`).
+/// What was received.
 fn received(step_id: &str, files: &[Upload]) -> Value {
     let files: Vec<Value> = files
         .iter()

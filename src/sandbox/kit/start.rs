@@ -13,7 +13,8 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::family::{EmbeddedBank, EmbeddedError, serve_with_test_pki};
-use crate::sandbox::{Clock, ServerHandle, serve_mtls};
+use crate::sandbox::kit::Variant;
+use crate::sandbox::{ClientAuth, Clock, ServerHandle, serve_with};
 use crate::target::Target;
 use crate::tls::pki::{Certified, TestCa};
 
@@ -23,10 +24,12 @@ pub enum Tls<'a> {
     /// Server-authenticated TLS with a CA minted for this start.
     TestPki,
     /// Mutual TLS: `server` is the bank's certificate, issued by `ca`, which also issues the
-    /// client certificates the bank asks for.
+    /// client certificates the bank asks for. A client without one is refused in the handshake
+    /// when `required`, else let through for the bank to answer.
     Mutual {
         ca: &'a TestCa,
         server: &'a Certified,
+        required: bool,
     },
 }
 
@@ -55,10 +58,21 @@ pub async fn start<B>(
     listen: SocketAddr,
     tls: Tls<'_>,
 ) -> Result<Started<B>, EmbeddedError> {
+    let protocol = Variant::of(base.variant).protocol();
     let (server, ca_pem) = match tls {
-        Tls::TestPki => serve_with_test_pki(router, listen).await?,
-        Tls::Mutual { ca, server } => {
-            let handle = serve_mtls(listen, server, router, ca.cert.cert_der.clone()).await?;
+        Tls::TestPki => serve_with_test_pki(router, listen, protocol).await?,
+        Tls::Mutual {
+            ca,
+            server,
+            required,
+        } => {
+            let ca_der = ca.cert.cert_der.clone();
+            let auth = if required {
+                ClientAuth::Required(ca_der)
+            } else {
+                ClientAuth::Optional(ca_der)
+            };
+            let handle = serve_with(listen, server, router, auth, protocol).await?;
             (handle, ca.cert.cert_pem.clone())
         }
     };

@@ -23,6 +23,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
+use crate::sandbox::Protocol;
+
 /// The seed a bank draws its choices from, or none (the canonical bank).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Variant {
@@ -93,6 +95,17 @@ impl Variant {
     pub fn shuffle<T>(&self, purpose: &str, items: &mut [T]) {
         if let Some(mut rng) = self.rng(purpose) {
             items.shuffle(&mut rng);
+        }
+    }
+
+    /// How the variant's server speaks HTTP: half the variants serve HTTP/1.1 only, with header
+    /// names in Title-Case (header names are case-insensitive; a client must not depend on their
+    /// case, and the `h2` the canonical bank negotiates always writes them in lower case).
+    pub fn protocol(&self) -> Protocol {
+        if self.flip("http/1.1 only") {
+            Protocol::Http1TitleCase
+        } else {
+            Protocol::Negotiated
         }
     }
 
@@ -200,6 +213,15 @@ mod tests {
         assert_eq!(Variant::canonical().number("n", 42, 1, 1000), 42);
         assert!(!Variant::canonical().flip("x"));
         assert_eq!(Variant::canonical().opaque("id", 0, ID_ALPHABET, 8), None);
+        assert_eq!(Variant::canonical().protocol(), Protocol::Negotiated);
+        let protocols: std::collections::BTreeSet<bool> = (1..=3)
+            .map(|s| Variant::seeded(s).protocol() == Protocol::Http1TitleCase)
+            .collect();
+        assert_eq!(
+            protocols.len(),
+            2,
+            "seeds 1-3 (cargo test's) serve both protocols"
+        );
         let seen: std::collections::BTreeSet<u64> = (0..20)
             .map(|s| Variant::seeded(s).number("n", 0, 1, 1000))
             .collect();

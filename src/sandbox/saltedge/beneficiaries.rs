@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::data::PROVIDERS;
 use super::faults::{
     BENEFICIARIES_ACCEPT_REVOKED_TOKEN, BENEFICIARIES_OF_EVERY_PROVIDER,
     BENEFICIARY_NOT_FOUND_MISNAMED, BENEFICIARY_WITHOUT_IDENTIFIERS,
@@ -67,7 +66,8 @@ impl SaltEdgeBank {
                 format!("the Access-Token was not issued by `{code}`"),
             ));
         }
-        let list = PROVIDERS
+        let list = self
+            .providers
             .iter()
             .filter(|p| p.code == code || self.faults.has(BENEFICIARIES_OF_EVERY_PROVIDER))
             .flat_map(|p| p.beneficiaries.iter().map(|b| b.to_json(p.code)))

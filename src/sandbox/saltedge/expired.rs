@@ -7,7 +7,7 @@
 
 use chrono::Duration;
 
-use super::data::{self, ALL_SCOPES};
+use super::data::ALL_SCOPES;
 use super::sessions::{Opening, SESSION_LIFETIME_MINUTES};
 use super::tokens::{Grant, MAX_CONSENT_PERIOD_DAYS};
 use super::{PROVIDER_CODE, SaltEdgeBank};
@@ -15,7 +15,7 @@ use super::{PROVIDER_CODE, SaltEdgeBank};
 impl SaltEdgeBank {
     /// An Access-Token issued to `app_id` for the embedded provider that expired a day ago.
     pub fn issue_expired_token(&self, app_id: &str) -> Option<String> {
-        let provider = data::provider(PROVIDER_CODE)?;
+        let provider = self.provider(PROVIDER_CODE)?;
         let issued = self.clock.now() - Duration::days(MAX_CONSENT_PERIOD_DAYS + 1);
         Some(self.tokens.issue(Grant {
             app_id: app_id.to_string(),
@@ -29,7 +29,7 @@ impl SaltEdgeBank {
     /// The secret of a session `app_id` opened for the embedded provider longer ago than a
     /// session lives, never confirmed.
     pub fn open_expired_session(&self, app_id: &str) -> Option<String> {
-        let provider = data::provider(PROVIDER_CODE)?;
+        let provider = self.provider(PROVIDER_CODE)?;
         let authorization = provider.authorization_types.first()?;
         let opened = self.clock.now() - Duration::minutes(SESSION_LIFETIME_MINUTES + 1);
         Some(self.sessions.open(

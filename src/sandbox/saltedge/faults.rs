@@ -5,8 +5,12 @@
 //! the documented code and change the class, or keep the class and change the code: a certifying
 //! TPP must catch both. A fault must change only what it names and never make the bank panic.
 //!
-//! Healthy variants (a seed, see `kit::variant`) draw the session ids and the key order of every
-//! JSON answer. No documented alternative reading is varied: where the document leaves the error
+//! Healthy variants (a seed, see `kit::variant`) draw the session ids; the providers (`variant.rs`):
+//! ids of providers, templates, beneficiaries and sandbox customers, up to 30 more approved
+//! providers (the index then spans several default pages), the order of scopes, templates and
+//! beneficiaries, the beneficiaries' names and identifiers, the sandbox credentials published; the
+//! HTTP protocol (h2, or HTTP/1.1 with Title-Case header names); and the key order of every JSON
+//! answer. No documented alternative reading is varied: where the document leaves the error
 //! class's place in the body open, obconf looks at several pointers (`error_class_pointer`).
 
 use crate::sandbox::Fault;

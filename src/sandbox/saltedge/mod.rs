@@ -17,6 +17,7 @@ mod providers;
 mod reply;
 mod sessions;
 mod tokens;
+mod variant;
 
 #[cfg(test)]
 mod tests;
@@ -31,7 +32,7 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 
 use crate::auth::jose::JoseError;
-use crate::sandbox::kit::variant::{self, Variant};
+use crate::sandbox::kit::variant::{Variant, reorder_json_keys};
 use crate::sandbox::kit::{deferred, refusing};
 use crate::sandbox::{Clock, FaultSet};
 
@@ -64,6 +65,8 @@ pub struct SaltEdgeBank {
     /// What this bank chose within the document (see [`faults`]'s notes on the readings).
     variant: Arc<Variant>,
     clock: Clock,
+    /// The providers, in id order: the document's, or the variant's own (see `variant`).
+    providers: &'static [data::Provider],
     apps: Vec<Application>,
     tokens: TokenStore,
     sessions: SessionStore,
@@ -76,7 +79,8 @@ impl SaltEdgeBank {
         Self::new_variant(faults, clock, Variant::canonical())
     }
 
-    /// [`SaltEdgeBank::new`] as the healthy `variant`: its own session ids and JSON key order.
+    /// [`SaltEdgeBank::new`] as the healthy `variant`: its own session ids, providers (see
+    /// `variant.rs`), HTTP protocol and JSON key order.
     pub fn new_variant(
         faults: FaultSet,
         clock: Clock,
@@ -85,6 +89,7 @@ impl SaltEdgeBank {
         let (apps, credentials) = apps::register()?;
         let first_session_id = variant.number("session ids", 300, 1, 9_000_000_000);
         let bank = Arc::new(Self {
+            providers: variant::providers(&variant),
             faults,
             variant: Arc::new(variant),
             clock,
@@ -93,6 +98,11 @@ impl SaltEdgeBank {
             sessions: SessionStore::starting_at(first_session_id),
         });
         Ok((bank, credentials))
+    }
+
+    /// The provider with that code.
+    fn provider(&self, code: &str) -> Option<&'static data::Provider> {
+        self.providers.iter().find(|p| p.code == code)
     }
 
     /// Serves everything under [`API_PREFIX`].
@@ -132,7 +142,7 @@ impl SaltEdgeBank {
             .layer(middleware::from_fn_with_state(Arc::clone(self), finish))
             .layer(middleware::from_fn_with_state(
                 Arc::clone(&self.variant),
-                variant::reorder_json_keys,
+                reorder_json_keys,
             ))
             .with_state(Arc::clone(self))
     }

@@ -10,7 +10,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use serde_json::{Map, Value};
 
-use super::data::PROVIDERS;
 use super::faults::{
     FROM_ID_EXCLUSIVE, NEXT_ID_MISSING, PER_PAGE_UNBOUNDED, TEMPLATES_WITHOUT_ATTRIBUTES,
     UNAPPROVED_PROVIDERS_LISTED,
@@ -86,7 +85,8 @@ impl SaltEdgeBank {
         let from_id = integer(&query, "from_id", 0, 0)?;
         let exclusive = self.faults.has(FROM_ID_EXCLUSIVE);
         let every = self.faults.has(UNAPPROVED_PROVIDERS_LISTED);
-        let mut listed = PROVIDERS
+        let mut listed = self
+            .providers
             .iter()
             .filter(|p| p.approved || every)
             .filter(|p| {

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::data::{self, Provider};
+use super::data::Provider;
 use super::faults::{
     ACCESS_DENIED_AS_403, CONSENT_PERIOD_UNBOUNDED, PROVIDER_NOT_FOUND_AS_400,
     RECONNECT_WITHOUT_SESSION, SCOPES_NOT_CHECKED, SESSION_SECRET_MISSING,
@@ -194,7 +194,7 @@ impl SaltEdgeBank {
 
     /// The provider with that code, which must have approved the TPP.
     pub(super) fn approved_provider(&self, code: &str) -> Result<&'static Provider, ApiError> {
-        let provider = data::provider(code).ok_or_else(|| {
+        let provider = self.provider(code).ok_or_else(|| {
             let error = ApiError::new(
                 ErrorClass::ProviderNotFound,
                 format!("no provider `{code}`"),

@@ -6,11 +6,32 @@
 //!
 //! Healthy variants (a seed, see `kit::variant`) draw what the document leaves open: IBANs and
 //! resourceIds, booking dates moved by up to 3 days, the order of the accounts list and of each
-//! history, the key order of every JSON answer. No documented alternative reading is varied yet:
-//! the mTLS refusal of a request without a client certificate may be a TLS alert or HTTP 400/401
-//! (STET-OAUTH-04 accepts both), and this bank always answers 401.
+//! history, the HTTP protocol, the key order of every JSON answer; and each documented reading of
+//! [`Readings`].
 
 use crate::sandbox::Fault;
+use crate::sandbox::kit::Variant;
+
+/// Where the document allows two readings, the one a bank follows. A healthy variant draws each;
+/// obconf must accept both (and records which one the bank follows).
+///
+/// - **The mTLS refusal of a request without a client certificate.** TPP and ASPSP authenticate
+///   each other with the QWAC, but the document does not say how a connection without one is
+///   refused: in the TLS handshake (a `certificate_required` alert, before any HTTP), or with an
+///   HTTP error (400 or 401; the canonical bank answers 401). STET-OAUTH-04 accepts both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Readings {
+    /// A client without a certificate is refused in the TLS handshake.
+    pub refuse_in_handshake: bool,
+}
+
+impl Readings {
+    pub(super) fn of(variant: &Variant) -> Self {
+        Self {
+            refuse_in_handshake: variant.flip("mtls refusal in the handshake"),
+        }
+    }
+}
 
 pub(super) const WRONG_SCOPE_ACCEPTED: &str = "wrong-scope-accepted";
 pub(super) const POST_ALLOWED: &str = "post-allowed";

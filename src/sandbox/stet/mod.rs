@@ -122,6 +122,8 @@ pub struct StetBank {
     faults: FaultSet,
     /// What this bank chose within the document (see [`faults`]'s notes on the readings).
     variant: Arc<Variant>,
+    /// The documented readings this bank follows (see [`faults::Readings`]).
+    readings: faults::Readings,
     clock: Clock,
     ledger: Ledger,
     passwords: HashMap<&'static str, String>,
@@ -142,7 +144,8 @@ impl StetBank {
         Self::new_variant(faults, clock, tpp, Variant::canonical())
     }
 
-    /// [`StetBank::new`] as the healthy `variant`: its own IBANs, ids, dates and orders.
+    /// [`StetBank::new`] as the healthy `variant`: its own IBANs, ids, dates and orders, and the
+    /// documented readings it drew.
     pub fn new_variant(
         faults: FaultSet,
         clock: Clock,
@@ -156,6 +159,7 @@ impl StetBank {
             .collect();
         Arc::new(Self {
             faults,
+            readings: faults::Readings::of(&variant),
             variant: Arc::new(variant),
             clock,
             ledger,
@@ -234,6 +238,15 @@ impl StetBank {
         let persona = data::persona(persona)?;
         let password = self.passwords.get(persona.name)?;
         Some((persona.name.to_string(), password.clone()))
+    }
+
+    /// Whether a client without a certificate is refused in the TLS handshake (the variant's
+    /// reading, when a TPP is registered and no fault lets such a client through) rather than with
+    /// HTTP 401: how the bank must be served.
+    pub fn refuses_in_handshake(&self) -> bool {
+        self.readings.refuse_in_handshake
+            && self.registration.is_some()
+            && !self.faults.has(faults::CLIENT_CERT_NOT_REQUIRED)
     }
 
     /// The IBAN this bank shows for `persona`'s account `role` (a variant's own).

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use super::tpp::{TPP_ID, pki};
 use super::*;
 use crate::sandbox::serve_mtls;
+use crate::sandbox::stet::{RegisteredTpp, faults};
 
 /// A reqwest client trusting the test CA, presenting `identity` (PEM certificate and key) if any.
 fn client(identity: Option<&crate::tls::pki::Certified>) -> reqwest::Client {
@@ -78,4 +79,35 @@ async fn over_mutual_tls_the_qwac_of_the_connection_identifies_the_tpp() {
         location.starts_with(&format!("{}/online-banking/login?", server.base_url())),
         "{location}"
     );
+}
+
+/// The bank of `seed` with the test TPP registered, and `faults`.
+fn registered_variant(seed: Option<u64>, faults: FaultSet) -> Arc<StetBank> {
+    StetBank::new_variant(
+        faults,
+        Clock::system(),
+        Some(RegisteredTpp {
+            client_id: TPP_ID.to_string(),
+            qseal_cert_der: pki().qseal.cert_der.to_vec(),
+            redirect_uri: "https://tpp.example/cb".to_string(),
+        }),
+        crate::sandbox::kit::Variant::of(seed),
+    )
+}
+
+#[test]
+fn a_variant_may_refuse_a_client_without_certificate_in_the_handshake_unless_a_fault_lets_it_through()
+ {
+    assert!(!registered_variant(None, FaultSet::none()).refuses_in_handshake());
+    let readings: std::collections::BTreeSet<bool> = (1..=3)
+        .map(|s| registered_variant(Some(s), FaultSet::none()).refuses_in_handshake())
+        .collect();
+    assert_eq!(
+        readings.len(),
+        2,
+        "cargo test's seeds 1-3 draw both readings"
+    );
+    let lenient = FaultSet::parse(&[faults::CLIENT_CERT_NOT_REQUIRED.to_string()], FAULTS)
+        .expect("the fault");
+    assert!((1..=3).all(|s| !registered_variant(Some(s), lenient.clone()).refuses_in_handshake()));
 }
