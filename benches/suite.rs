@@ -8,7 +8,10 @@
 //! make with a bare reqwest loop on one keep-alive client (the floor), then runs the n scenarios
 //! with obconf against the same bank and writes all five reports. It prints both times and its
 //! peak resident memory (`VmHWM`), which a child measures for itself alone. The bank's start is in
-//! neither time. `OBCONF_BENCH_SCALE_ONLY=1` skips the family suites and matrices.
+//! neither time. `OBCONF_BENCH_SCALE_ONLY=1` skips the family suites and matrices. For profiling
+//! one child (`OBCONF_BENCH_SIZE=400`): `OBCONF_BENCH_NO_FLOOR=1` leaves the floor out of the
+//! process, `OBCONF_BENCH_EACH_REPORT=1` also times each report alone; a child always prints the
+//! split between running and reports and its peak memory after each phase on stderr.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -191,7 +194,11 @@ fn child(n: usize) {
             .await
             .expect("the bank starts");
         let before_floor = peak_kb();
-        let floor = floor(&bank.target, n).await;
+        let floor = if std::env::var_os("OBCONF_BENCH_NO_FLOOR").is_some() {
+            Duration::from_millis(1)
+        } else {
+            floor(&bank.target, n).await
+        };
         let before_run = peak_kb();
 
         let mut target = bank.target.clone();

@@ -70,6 +70,8 @@ pub struct Collector {
     /// Where each `not run` scenario the runner listed sits in the record, built at the first
     /// finished scenario.
     pending: Option<HashMap<ScenarioKey, usize>>,
+    /// The family whose run this is: a step only another family defines is named as theirs.
+    family: &'static str,
 }
 
 impl Collector {
@@ -86,7 +88,14 @@ impl Collector {
             live,
             features_root: PathBuf::new(),
             pending: None,
+            family: "",
         }
+    }
+
+    /// The run is `family`'s (its steps, and the shared ones, are the ones cucumber was given).
+    pub fn with_family(mut self, family: &'static str) -> Self {
+        self.family = family;
+        self
     }
 
     /// Records each scenario's file relative to `root`, the features folder.
@@ -148,16 +157,18 @@ impl Collector {
                 );
             }
             Scenario::Step(step, ev) => {
+                let family = self.family;
                 if let Some(run) = self.running.get_mut(&key) {
-                    record_step(run, &step, ev, at);
+                    record_step(run, &step, ev, at, family);
                 }
             }
             Scenario::Background(step, ev) => {
+                let family = self.family;
                 if let Some(run) = self.running.get_mut(&key) {
                     if !matches!(ev, Step::Started) {
                         run.background_done += 1;
                     }
-                    record_step(run, &step, ev, at);
+                    record_step(run, &step, ev, at, family);
                 }
             }
             Scenario::Hook(kind, event::Hook::Failed(world, info)) => {
@@ -262,7 +273,14 @@ fn attach(record: &mut ScenarioRecord, exchanges: Vec<ExchangeRecord>) {
     }
 }
 
-fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: SystemTime) {
+/// Records a finished step of `run`, a scenario of `family`'s run.
+fn record_step(
+    run: &mut Running,
+    step: &gherkin::Step,
+    ev: Step<ObWorld>,
+    at: SystemTime,
+    family: &str,
+) {
     let status = match &ev {
         Step::Started => {
             run.step_started = at;
@@ -283,7 +301,11 @@ fn record_step(run: &mut Running, step: &gherkin::Step, ev: Step<ObWorld>, at: S
         Step::Skipped => Some(FailureRecord {
             step: step_text,
             line: step.position.line,
-            message: "no step definition matches this text (undefined step)".to_string(),
+            // Cucumber was given only this family's steps and the shared ones.
+            message: match super::guard::foreign_owner(step, family) {
+                Some(owner) => crate::world::Failure::belongs_to(owner, family).to_string(),
+                None => "no step definition matches this text (undefined step)".to_string(),
+            },
             evidence: None,
         }),
         Step::Failed(_, _, world, error) => Some(FailureRecord {

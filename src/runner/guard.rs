@@ -2,25 +2,22 @@
 //!
 //! All step definitions share one namespace (cucumber collects them for the one World), so the
 //! same words in two families' features would run whichever family's code matched. A run's
-//! [`StepBook`] hands cucumber the shared vocabulary and the running family's own steps; a step
-//! text that none of them matches but another family's definition does gets that definition
-//! replaced by [`foreign_step`], which fails with "this step belongs to the X family" before
-//! touching the bank. Ownership comes from where the step is defined (`steps/<name>/…`), against
+//! [`StepBook`] hands cucumber only the shared vocabulary and the running family's own steps; a
+//! step text that only another family's definition matches is undefined for the run, and the
+//! collector fails it with "this step belongs to the X family" ([`foreign_owner`]) before
+//! anything is sent. Ownership comes from where the step is defined (`steps/<name>/…`), against
 //! the names of the registry: this module must never name a family itself.
 //!
 //! Why a book rather than every definition: cucumber tries every regex of a step's kind on every
-//! step it runs, and compiles each regex the first time it is asked for it. Another family's
-//! regexes are compiled only when a step text needs them, and each step is tried only against
-//! the definitions its family can use.
-
-use std::collections::HashSet;
+//! step it runs, and each regex is compiled the first time it is asked for. Another family's
+//! regexes are compiled only for a step the run could not match, and each step is tried only
+//! against the definitions its family can use.
 
 use cucumber::codegen::{LazyRegex, StepConstructor, WorldInventory, inventory};
 use cucumber::gherkin::{self, StepType};
-use cucumber::step::{Collection, Context, Location, Step};
-use futures::future::LocalBoxFuture;
+use cucumber::step::{Collection, Location, Step};
 
-use crate::world::{Failure, ObWorld};
+use crate::world::ObWorld;
 
 type Given = <ObWorld as WorldInventory>::Given;
 type When = <ObWorld as WorldInventory>::When;
@@ -42,16 +39,22 @@ pub fn owner<'a>(location: &Location, families: &[&'a str]) -> Option<&'a str> {
 }
 
 /// One step definition, its regex not compiled until first asked for.
-#[derive(Clone, Copy)]
 struct Definition {
     location: Location,
-    regex: LazyRegex,
+    lazy: LazyRegex,
+    /// This book's copy of the regex: a copy has its own search caches, made at its first search,
+    /// so one copy serves every search of the book.
+    regex: std::sync::OnceLock<regex::Regex>,
     step: Step<ObWorld>,
 }
 
 impl Definition {
+    fn regex(&self) -> &regex::Regex {
+        self.regex.get_or_init(|| (self.lazy)())
+    }
+
     fn matches(&self, text: &str) -> bool {
-        (self.regex)().is_match(text)
+        self.regex().is_match(text)
     }
 }
 
@@ -82,10 +85,11 @@ impl StepBook {
         ) -> Shelf {
             let mut shelf = Shelf::default();
             for item in items {
-                let (location, regex, step) = item.inner();
+                let (location, lazy, step) = item.inner();
                 let definition = Definition {
                     location,
-                    regex,
+                    lazy,
+                    regex: std::sync::OnceLock::new(),
                     step,
                 };
                 match owner(&location, families) {
@@ -112,7 +116,7 @@ impl StepBook {
             .spawn(move || {
                 for shelf in [&self.then, &self.when, &self.given] {
                     for d in shelf.usable.iter().rev() {
-                        (d.regex)();
+                        (d.lazy)();
                     }
                 }
             });
@@ -135,97 +139,44 @@ impl StepBook {
             || shelf.foreign.iter().any(|d| d.matches(&step.value))
     }
 
-    /// The collection cucumber runs `features` with: every usable definition, and, guarded by
-    /// [`foreign_step`], each other family's definition that matches a step text no usable
-    /// definition matches.
-    pub fn collection(&self, features: &[gherkin::Feature]) -> Collection<ObWorld> {
+    /// The collection cucumber runs with: the usable definitions, each regex compiled once. A
+    /// step text only another family defines matches nothing here: cucumber reports it
+    /// undefined, and the collector names its family ([`foreign_owner`]).
+    pub fn collection(&self) -> Collection<ObWorld> {
         let mut out = Collection::new();
-        for ty in [StepType::Given, StepType::When, StepType::Then] {
-            for d in &self.shelf(ty).usable {
-                out = add(out, ty, d, d.step);
-            }
-        }
-        let mut seen = HashSet::new();
-        for step in steps_of(features) {
-            if !seen.insert((step.ty, step.value.as_str())) {
-                continue;
-            }
-            let shelf = self.shelf(step.ty);
-            if shelf.usable.iter().any(|d| d.matches(&step.value)) {
-                continue;
-            }
-            for d in shelf.foreign.iter().filter(|d| d.matches(&step.value)) {
-                out = add(out, step.ty, d, foreign_step);
+        for (ty, shelf) in [
+            (StepType::Given, &self.given),
+            (StepType::When, &self.when),
+            (StepType::Then, &self.then),
+        ] {
+            for d in &shelf.usable {
+                let regex = d.regex().clone();
+                out = match ty {
+                    StepType::Given => out.given(Some(d.location), regex, d.step),
+                    StepType::When => out.when(Some(d.location), regex, d.step),
+                    StepType::Then => out.then(Some(d.location), regex, d.step),
+                };
             }
         }
         out
     }
 }
 
-fn add(
-    out: Collection<ObWorld>,
-    ty: StepType,
-    d: &Definition,
-    step: Step<ObWorld>,
-) -> Collection<ObWorld> {
-    let regex = (d.regex)();
-    match ty {
-        StepType::Given => out.given(Some(d.location), regex, step),
-        StepType::When => out.when(Some(d.location), regex, step),
-        StepType::Then => out.then(Some(d.location), regex, step),
-    }
-}
-
-/// Every step of `features`: backgrounds, scenarios and rules.
-fn steps_of(features: &[gherkin::Feature]) -> impl Iterator<Item = &gherkin::Step> {
-    features.iter().flat_map(|f| {
-        let own = f
-            .background
-            .iter()
-            .flat_map(|b| &b.steps)
-            .chain(f.scenarios.iter().flat_map(|s| &s.steps));
-        let rules = f.rules.iter().flat_map(|r| {
-            r.background
-                .iter()
-                .flat_map(|b| &b.steps)
-                .chain(r.scenarios.iter().flat_map(|s| &s.steps))
-        });
-        own.chain(rules)
-    })
-}
-
-/// Where the definition of `step` lives (the first whose regex matches its text).
-fn definition(step: &gherkin::Step) -> Option<Location> {
-    fn first<I: StepConstructor<ObWorld> + 'static>(
-        items: impl Iterator<Item = &'static I>,
-        text: &str,
-    ) -> Option<Location> {
-        items
-            .map(StepConstructor::inner)
-            .find(|(_, regex, _)| regex().is_match(text))
-            .map(|(loc, _, _)| loc)
-    }
-    match step.ty {
-        StepType::Given => first(inventory::iter::<Given>.into_iter(), &step.value),
-        StepType::When => first(inventory::iter::<When>.into_iter(), &step.value),
-        StepType::Then => first(inventory::iter::<Then>.into_iter(), &step.value),
-    }
-}
-
-/// Stands in for a step of another family: fails the step, naming the family it belongs to.
-fn foreign_step(world: &mut ObWorld, context: Context) -> LocalBoxFuture<'_, ()> {
-    Box::pin(async move {
-        let names: Vec<&str> = crate::steps::families()
-            .iter()
-            .map(|f| f.about().name)
-            .collect();
-        let owner = definition(&context.step)
-            .and_then(|loc| owner(&loc, &names))
-            .unwrap_or("another");
-        let failure = Failure::belongs_to(owner, world.ctx.family.about().name);
-        // Steps fail by panicking with their message; the collector reports it.
-        std::panic::panic_any(failure.to_string());
-    })
+/// The family, other than `running`, whose definition matches `step` (compiling that family's
+/// regexes: only for a step the run's own collection did not match).
+pub fn foreign_owner(step: &gherkin::Step, running: &str) -> Option<&'static str> {
+    let names: Vec<&'static str> = crate::steps::families()
+        .iter()
+        .map(|f| f.about().name)
+        .collect();
+    let book = StepBook::of(running, &names);
+    let location = book
+        .shelf(step.ty)
+        .foreign
+        .iter()
+        .find(|d| d.matches(&step.value))?
+        .location;
+    owner(&location, &names)
 }
 
 #[cfg(test)]

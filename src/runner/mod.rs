@@ -285,7 +285,7 @@ pub async fn run(
     let hook_stash = stash.clone();
     let quiet = QuietPanics::install();
     // Not `ObWorld::cucumber()`: that collects (and compiles) every family's step definitions.
-    let steps = guard::StepBook::of(about.name, &names).collection(&features.features);
+    let steps = guard::StepBook::of(about.name, &names).collection();
     let cucumber = cucumber::Cucumber::<ObWorld, _, PathBuf, _, _>::new();
     let cucumber = if request.fail_fast {
         cucumber.fail_fast()
@@ -297,7 +297,8 @@ pub async fn run(
         .with_parser(Preparsed)
         .with_writer(
             Collector::new(record.clone(), stash, request.reporter)
-                .with_features_root(request.features_root.clone()),
+                .with_features_root(request.features_root.clone())
+                .with_family(about.name),
         )
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .max_concurrent_scenarios(concurrency)
