@@ -18,15 +18,18 @@ fn iban(account: &Value) -> Option<&str> {
     account.pointer("/accountId/iban").and_then(Value::as_str)
 }
 
+/// `persona`'s accounts list (`GET /accounts` with an AISP token), as the bank answered it.
+async fn accounts_list(w: &mut ObWorld, persona: &str) -> Result<Value, Failure> {
+    let token = w.persona_token(persona, "aisp").await?;
+    let url = w.api_url("/accounts")?;
+    w.send(RequestSpec::new("GET", url).bearer(token)).await?;
+    w.last_json()
+}
+
 #[given(regex = r#"^(\w+)'s "([\w-]+)" account is found in the accounts list$"#)]
 async fn find_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
     let wanted = iban_of(w, &persona, &role)?;
-    let token = w.persona_token(&persona, "aisp").await?;
-    let url = w.api_url("/accounts")?;
-    let json = {
-        w.send(RequestSpec::new("GET", url).bearer(token)).await?;
-        w.last_json()?
-    };
+    let json = accounts_list(w, &persona).await?;
     let found = accounts(&json)?
         .iter()
         .find(|a| iban(a) == Some(wanted.as_str()))
@@ -54,12 +57,7 @@ async fn find_account(w: &mut ObWorld, persona: String, role: String) -> StepRes
 )]
 async fn find_other_account(w: &mut ObWorld, persona: String, role: String) -> StepResult {
     let named = iban_of(w, &persona, &role)?;
-    let token = w.persona_token(&persona, "aisp").await?;
-    let url = w.api_url("/accounts")?;
-    let json = {
-        w.send(RequestSpec::new("GET", url).bearer(token)).await?;
-        w.last_json()?
-    };
+    let json = accounts_list(w, &persona).await?;
     let other = accounts(&json)?
         .iter()
         .filter(|a| iban(a).is_some_and(|i| i != named))
