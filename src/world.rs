@@ -158,6 +158,9 @@ impl From<crate::auth::AuthError> for Failure {
     }
 }
 
+/// A step's own signing of the next request (see [`ObWorld::next_resign`]).
+pub type Resign = Box<dyn FnOnce(&mut RequestSpec) -> Result<(), WireError> + Send + Sync>;
+
 /// What a step returns.
 pub type StepResult = Result<(), Failure>;
 
@@ -177,6 +180,9 @@ pub struct ObWorld {
     /// Headers set on the next request AFTER the family decorated (signed) it: how a scenario
     /// proves that a request changed after signing is refused.
     pub next_after_signing: Vec<(String, String)>,
+    /// Re-signs the next request after the family decorated it, as a step needs (a signature by a
+    /// key that is not the TPP's): applied before [`Self::next_after_signing`].
+    pub next_resign: Option<Resign>,
     /// Whether the next request goes out without the client certificate (mTLS checks).
     pub next_without_client_certificate: bool,
     /// The last exchange: what `Then` steps check, and the evidence when one fails.
@@ -233,6 +239,7 @@ impl ObWorld {
             next_headers: Vec::new(),
             next_omit: Vec::new(),
             next_after_signing: Vec::new(),
+            next_resign: None,
             next_without_client_certificate: false,
             exchange: None,
             exchanges: Vec::new(),
@@ -302,6 +309,11 @@ impl ObWorld {
         }
         for name in request.omit.clone() {
             request.remove_header(&name);
+        }
+        if let Some(resign) = self.next_resign.take()
+            && let Err(refused) = resign(&mut request)
+        {
+            return Err(self.not_sent(&request, refused));
         }
         for (k, v) in self.next_after_signing.drain(..) {
             request.set_header(k, v);

@@ -75,3 +75,26 @@ Feature: Single instant payments and multi-payments
     Then the bank refuses the payment with a 4xx
     When the TPP reads the payment consent with a client-credentials token
     Then exactly the payments made are listed under the consent
+
+  # The week allows more than the whole consent does, so only the consent's own limit can refuse.
+  @ALT-MPAY-01 @capability:altareq.multi-payments
+  Scenario: ALT-MPAY-01 A payment beyond the consent's number of payments in all is refused and not listed
+    Given the PSU authorised a variable-on-demand consent of at most 200.00 AED a payment, 3 payments and 300.00 AED a week, 2 payments and 300.00 AED in all, and the TPP holds its token
+    When the TPP posts a payment of 50.00 AED under the consent
+    Then the response status is 201
+    When the TPP posts a payment of 50.00 AED under the consent
+    Then the response status is 201
+    When the TPP posts a payment of 50.00 AED under the consent
+    Then the bank refuses the payment with a 4xx
+    When the TPP reads the payment consent with a client-credentials token
+    Then exactly the payments made are listed under the consent
+
+  @ALT-MPAY-01 @capability:altareq.multi-payments
+  Scenario: ALT-MPAY-01 A payment that would take the consent past its value in all is refused and not listed
+    Given the PSU authorised a variable-on-demand consent of at most 200.00 AED a payment, 3 payments and 400.00 AED a week, 3 payments and 250.00 AED in all, and the TPP holds its token
+    When the TPP posts a payment of 200.00 AED under the consent
+    Then the response status is 201
+    When the TPP posts a payment of 100.00 AED under the consent
+    Then the bank refuses the payment with a 4xx
+    When the TPP reads the payment consent with a client-credentials token
+    Then exactly the payments made are listed under the consent

@@ -47,5 +47,6 @@ Feature: Trusted beneficiaries
   @SE-TB-SHOW-02
   Scenario: SE-TB-SHOW-02 An id that does not exist raises TrustedBeneficiaryNotFound
     Given an active Access-Token
-    When the TPP sends GET /trusted_beneficiaries/999999999
+    And an id greater than that of every trusted beneficiary listed for the provider
+    When the TPP sends GET /trusted_beneficiaries/{unknown-beneficiary}
     Then the request is refused with HTTP 404 TrustedBeneficiaryNotFound

@@ -34,6 +34,13 @@ Feature: Payment requests and their confirmation
     When the TPP confirms the payment request with an empty JSON body
     Then the response status is 409
 
+  @STET-PISP-02 @capability:stet.pisp
+  Scenario: STET-PISP-02 A payment request the PSU refused cannot be confirmed
+    Then the response status is 201
+    When the PSU refuses the payment at the bank
+    And the TPP confirms the payment request with an empty JSON body
+    Then the response status is 409
+
   @STET-PISP-03 @capability:stet.pisp
   Scenario: STET-PISP-03 A confirmation without a JSON body is refused
     When the PSU approves the payment at the bank

@@ -20,6 +20,16 @@ Feature: Signed requests and the daily limit
     When the TPP sends GET /accounts
     Then the response status is 400
 
+  # The keyId is "an URL aiming to provide the relevant Qualified Certificate": a bank may fetch it,
+  # but only the TPP's own QSEAL certificate may verify the TPP's requests.
+  @STET-GEN-02
+  Scenario: STET-GEN-02 A request signed by a key that is not the TPP's QSEAL is refused
+    Given the PSU persona LEA with an access token of scope aisp
+    And the next request is signed with a key that is not the TPP's QSEAL, its keyId a URL to that key's own certificate
+    When the TPP sends GET /accounts
+    Then the response status is 400
+    And the bank's use of the throwaway certificate is recorded
+
   @STET-GEN-04 @capability:stet.rate-limit
   Scenario: STET-GEN-04 Without PSU-IP-Address at most 4 calls a day are answered; with it, no limit
     Given the PSU persona CLAIRE with an access token of scope aisp

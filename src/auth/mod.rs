@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 mod command;
+pub mod form;
 pub mod httpsig;
 pub mod jose;
 pub mod oauth;

@@ -6,6 +6,7 @@
 //! credentials and reads the code from the redirect, without following it. Every token and code
 //! is registered for redaction the moment it is seen; nothing here prints one.
 
+use super::form::fill_form;
 use crate::family::{Wire, deliver};
 use crate::http::{Body, Exchange, HttpClient, Purpose, RequestSpec};
 use crate::target::{Login, OAuth, Secret};
@@ -224,64 +225,6 @@ impl OAuthClient<'_> {
     }
 }
 
-/// Reads the first `<form>` of `html`: its action and its inputs' values, with `fill` applied to
-/// the inputs of those names. `None` when there is no form or a field to fill is missing.
-pub fn fill_form(html: &str, fill: &[(&str, &str)]) -> Option<(String, Vec<(String, String)>)> {
-    let form_start = html.find("<form")?;
-    let form_end = html[form_start..]
-        .find("</form>")
-        .map(|e| form_start + e)
-        .unwrap_or(html.len());
-    let form = &html[form_start..form_end];
-    let action = attribute(&form[..form.find('>')?], "action")?;
-    let mut fields = Vec::new();
-    let mut rest = form;
-    while let Some(i) = rest.find("<input") {
-        let tag_end = rest[i..].find('>').map(|e| i + e)?;
-        let tag = &rest[i..tag_end];
-        if let Some(name) = attribute(tag, "name") {
-            fields.push((name, attribute(tag, "value").unwrap_or_default()));
-        }
-        rest = &rest[tag_end..];
-    }
-    for (name, value) in fill {
-        let field = fields.iter_mut().find(|(k, _)| k == name)?;
-        field.1 = value.to_string();
-    }
-    Some((unescape(&action), fields))
-}
-
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let key = format!("{name}=");
-    let mut from = 0;
-    while let Some(i) = tag[from..].find(&key) {
-        let at = from + i;
-        let boundary = at == 0 || tag.as_bytes()[at - 1].is_ascii_whitespace();
-        let after = &tag[at + key.len()..];
-        if boundary {
-            let quote = after.chars().next()?;
-            if quote == '"' || quote == '\'' {
-                let end = after[1..].find(quote)?;
-                return Some(unescape(&after[1..1 + end]));
-            }
-            let end = after
-                .find(|c: char| c.is_whitespace() || c == '>')
-                .unwrap_or(after.len());
-            return Some(after[..end].to_string());
-        }
-        from = at + key.len();
-    }
-    None
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-}
-
 /// The decoded query parameters of a URL.
 pub fn query_params(url: &str) -> Vec<(String, String)> {
     let Some((_, query)) = url.split_once('?') else {
@@ -325,28 +268,6 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_login_form_is_read_and_filled() {
-        let html = r#"<html><form method="post" action="/psd2/oauth/authorize?x=1&amp;y=2">
-            <input type="hidden" name="client_id" value="PSDFR-ACPR-12345">
-            <input type='hidden' name='state' value='s'>
-            <input type="text" name="username"><input type="password" name="password" value="">
-            <button>Log in</button></form></html>"#;
-        let (action, fields) = fill_form(html, &[("username", "LEA"), ("password", "pw")]).unwrap();
-        assert_eq!(action, "/psd2/oauth/authorize?x=1&y=2");
-        assert_eq!(
-            fields,
-            vec![
-                ("client_id".to_string(), "PSDFR-ACPR-12345".to_string()),
-                ("state".to_string(), "s".to_string()),
-                ("username".to_string(), "LEA".to_string()),
-                ("password".to_string(), "pw".to_string()),
-            ]
-        );
-        assert!(fill_form(html, &[("otp", "1")]).is_none());
-        assert!(fill_form("<p>no form</p>", &[]).is_none());
-    }
 
     #[test]
     fn callback_parameters_are_decoded() {

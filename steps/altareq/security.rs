@@ -88,7 +88,9 @@ async fn grant_refused(w: &mut ObWorld) -> StepResult {
     refused(w, &[400], &["invalid_grant".to_string()], &["access_token"])
 }
 
-/// A refused handshake has no status; an HTTP refusal must be 401. Either way no data.
+/// A refused handshake is a TLS alert from the bank (no status); an HTTP refusal must be 401.
+/// Either way no data. A refused connection, a reset or a timeout is no evidence of a refusal and
+/// fails the step: a closed port must never pass it.
 #[then("the call is refused (TLS handshake refused, or HTTP 401) and returns no data")]
 async fn call_refused(w: &mut ObWorld) -> StepResult {
     let e = w
@@ -96,12 +98,58 @@ async fn call_refused(w: &mut ObWorld) -> StepResult {
         .as_ref()
         .ok_or_else(|| Failure::new("no request was sent before this check"))?;
     let data = e.json().is_some_and(|j| j.get("Data").is_some());
-    match e.status() {
-        None => Ok(()),
-        Some(401) if !data => Ok(()),
-        Some(s) => Err(Failure::expected(
-            "a refused handshake, or HTTP 401 without data",
+    let seen = call_refusal(e.status(), e.tls_alert.as_deref(), e.error.as_deref(), data)?;
+    w.note(seen);
+    Ok(())
+}
+
+/// The verdict of [`call_refused`] on what came back; on success, which refusal the bank gave.
+fn call_refusal(
+    status: Option<u16>,
+    tls_alert: Option<&str>,
+    error: Option<&str>,
+    data: bool,
+) -> Result<String, Failure> {
+    const EXPECTED: &str =
+        "a TLS alert from the bank refusing the handshake, or HTTP 401 without data";
+    match (status, tls_alert) {
+        (None, Some(alert)) => Ok(format!("the bank refused in the TLS handshake ({alert})")),
+        (None, None) => Err(Failure::expected(
+            EXPECTED,
+            format!(
+                "no answer from the bank, and no TLS alert: {}",
+                error.unwrap_or("nothing was sent")
+            ),
+        )),
+        (Some(401), _) if !data => Ok("the bank refused with HTTP 401".to_string()),
+        (Some(s), _) => Err(Failure::expected(
+            EXPECTED,
             format!("HTTP {s}{}", if data { " with Data" } else { "" }),
         )),
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::call_refusal;
+
+    /// Only the bank's own refusal passes: its TLS alert, or 401 without data. A network error
+    /// (no status, no alert) fails, as does any other status or a 401 that carries data.
+    #[test]
+    fn a_refused_call_is_the_banks_alert_or_401_never_a_network_error() {
+        assert!(call_refusal(None, Some("CertificateRequired"), Some("alert"), false).is_ok());
+        assert!(call_refusal(Some(401), None, None, false).is_ok());
+        for error in [
+            "connection refused",
+            "connection reset by peer",
+            "timed out",
+        ] {
+            let failure = call_refusal(None, None, Some(error), false).unwrap_err();
+            assert!(failure.to_string().contains(error), "{failure}");
+        }
+        assert!(call_refusal(None, None, None, false).is_err());
+        assert!(call_refusal(Some(401), None, None, true).is_err());
+        assert!(call_refusal(Some(403), None, None, false).is_err());
+        assert!(call_refusal(Some(200), None, None, false).is_err());
     }
 }

@@ -5,7 +5,7 @@ use cucumber::{then, when};
 use serde_json::{Value, json};
 
 use super::iban_of;
-use crate::auth::oauth::fill_form;
+use crate::auth::form::{fill_form, submit_button};
 use crate::http::{Body, Purpose, RequestSpec};
 use crate::world::{Failure, ObWorld, StepResult};
 
@@ -120,20 +120,24 @@ async fn created_links(w: &mut ObWorld) -> StepResult {
     Ok(())
 }
 
-#[when("the PSU approves the payment at the bank")]
-async fn approve(w: &mut ObWorld) -> StepResult {
+/// The words of a refusal button on a bank's approval page, in the languages STET banks use.
+const REFUSE_WORDS: &[&str] = &["reject", "refus", "deny", "decline"];
+
+#[when(regex = r"^the PSU (approves|refuses) the payment at the bank$")]
+async fn decide(w: &mut ObWorld, decision: String) -> StepResult {
+    let refuse = decision == "refuses";
     let persona = w.persona()?.to_string();
     let login = w
         .ctx
         .target
         .personas
         .get(&persona)
-        .and_then(|p| p.login.clone())
-        .ok_or_else(|| {
-            Failure::new(format!(
-                "persona {persona} has no login to approve the payment with"
-            ))
-        })?;
+        .and_then(|p| p.login.clone());
+    if login.is_none() && !refuse {
+        return Err(Failure::new(format!(
+            "persona {persona} has no login to approve the payment with"
+        )));
+    }
     let href = w
         .vars
         .get("consent approval")
@@ -146,17 +150,36 @@ async fn approve(w: &mut ObWorld) -> StepResult {
                 .purpose(Purpose::Psu),
         )
         .await;
-    let form = page.response.as_ref().and_then(|r| {
-        fill_form(
-            &r.body,
-            &[
-                ("username", &login.username),
-                ("password", login.password.expose()),
-            ],
-        )
-    });
+    let html = page
+        .response
+        .as_ref()
+        .map(|r| r.body.clone())
+        .unwrap_or_default();
     w.keep(page)?;
-    let (action, fields) = form.ok_or_else(|| Failure::expected("an approval form", "none"))?;
+    let fill: Vec<(&str, &str)> = login
+        .as_ref()
+        .map(|l| {
+            vec![
+                ("username", l.username.as_str()),
+                ("password", l.password.expose()),
+            ]
+        })
+        .unwrap_or_default();
+    let (action, mut fields) =
+        fill_form(&html, &fill).ok_or_else(|| Failure::expected("an approval form", "none"))?;
+    if refuse {
+        // The PSU presses the page's refusal button; a page without one cannot refuse.
+        let button = submit_button(&html, REFUSE_WORDS).ok_or_else(|| {
+            Failure::could_not_check(
+                "the bank's approval page has no button to refuse the payment (none whose value or label says reject, refuse, deny or decline)",
+            )
+        })?;
+        w.note(format!(
+            "the PSU refused with the page's button {}={}",
+            button.0, button.1
+        ));
+        fields.push(button);
+    }
     let done = w
         .deliver(
             RequestSpec::new("POST", action)
@@ -171,7 +194,7 @@ async fn approve(w: &mut ObWorld) -> StepResult {
         Ok(())
     } else {
         Err(Failure::expected(
-            "HTTP 302 back to the TPP after approval",
+            format!("HTTP 302 back to the TPP after the PSU {decision} the payment"),
             format!("HTTP {}", status.unwrap_or(0)),
         ))
     }

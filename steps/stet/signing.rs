@@ -87,10 +87,15 @@ pub fn prepare(target: &Target) -> Result<StetWire, TargetError> {
 /// Adds `Digest` (with a body) and `Signature` (with a QSEAL key) to `request`; a request the
 /// key cannot sign is refused, naming the setting.
 pub fn sign(wire: &StetWire, request: &mut RequestSpec) -> Result<(), WireError> {
+    sign_with(wire.signer.as_ref(), request)
+}
+
+/// [`sign`] with `signer` in place of the run's QSEAL key (none: the request goes unsigned).
+pub fn sign_with(signer: Option<&Signer>, request: &mut RequestSpec) -> Result<(), WireError> {
     if let Some(body) = request.body_bytes() {
         request.default_header("Digest", httpsig::digest(&body));
     }
-    let Some(signer) = &wire.signer else {
+    let Some(signer) = signer else {
         return Ok(());
     };
     if request.has_header("Signature") || request.omits("Signature") {

@@ -87,6 +87,8 @@ pub(crate) const ACCEPT_ANY_JWE_ALG: &str = "accept-any-jwe-alg";
 pub(crate) const SKIP_INDIVIDUAL_LIMIT: &str = "skip-individual-limit";
 pub(crate) const SKIP_PERIOD_COUNT: &str = "skip-period-count";
 pub(crate) const SKIP_PERIOD_VALUE: &str = "skip-period-value";
+pub(crate) const SKIP_CONSENT_COUNT: &str = "skip-consent-count";
+pub(crate) const SKIP_CONSENT_VALUE: &str = "skip-consent-value";
 pub(crate) const COUNT_REFUSED_ATTEMPTS: &str = "count-refused-attempts";
 pub(crate) const MULTI_CONSENT_CONSUMED: &str = "multi-consent-consumed";
 pub(crate) const COP_ALWAYS_YES: &str = "cop-always-yes";
@@ -323,6 +325,16 @@ pub static FAULTS: &[Fault] = &[
     fault(
         SKIP_PERIOD_VALUE,
         "a multi-payment that would take the period past MaximumCumulativeValueOfPaymentsPerPeriod is refused (here it passes)",
+        &["ALT-MPAY-01"],
+    ),
+    fault(
+        SKIP_CONSENT_COUNT,
+        "a multi-payment beyond the consent's MaximumCumulativeNumberOfPayments is refused (here it passes)",
+        &["ALT-MPAY-01"],
+    ),
+    fault(
+        SKIP_CONSENT_VALUE,
+        "a multi-payment that would take the consent past MaximumCumulativeValueOfPayments is refused (here it passes)",
         &["ALT-MPAY-01"],
     ),
     fault(

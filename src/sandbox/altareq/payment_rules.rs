@@ -111,6 +111,7 @@ pub(crate) fn check(
     }
     if let Some(max) = multi["MaximumCumulativeNumberOfPayments"].as_u64()
         && counted.len() as u64 >= max
+        && !bank.faults.has(faults::SKIP_CONSENT_COUNT)
     {
         return Err(controls("MaximumCumulativeNumberOfPayments is reached"));
     }
@@ -118,6 +119,7 @@ pub(crate) fn check(
         .get("MaximumCumulativeValueOfPayments")
         .and_then(amount_of)
         && counted.iter().map(|(_, a)| a).sum::<i64>() + amount > max
+        && !bank.faults.has(faults::SKIP_CONSENT_VALUE)
     {
         return Err(controls(
             "the payment would exceed MaximumCumulativeValueOfPayments",

@@ -64,6 +64,8 @@ pub(super) const ACCEPT_IGNORED: &str = "accept-ignored";
 pub(super) const UNAUTHENTICATED_403: &str = "unauthenticated-403";
 pub(super) const CHARSET_MISSING: &str = "charset-missing";
 pub(super) const SIGNATURE_NOT_CHECKED: &str = "signature-not-checked";
+pub(super) const REJECTED_PAYMENT_CONFIRMABLE: &str = "rejected-payment-confirmable";
+pub(super) const KEYID_CERTIFICATE_TRUSTED: &str = "keyid-certificate-trusted";
 pub(super) const CLIENT_ID_NOT_MATCHED: &str = "client-id-not-matched";
 pub(super) const CLIENT_CERT_NOT_REQUIRED: &str = "client-cert-not-required";
 pub(super) const CODE_REUSABLE: &str = "code-reusable";
@@ -259,6 +261,11 @@ pub static FAULTS: &[Fault] = &[
         breaks: &["STET-GEN-02"],
     },
     Fault {
+        name: KEYID_CERTIFICATE_TRUSTED,
+        rule: "the Signature is verified with the TPP's own QSEAL certificate (here with whatever certificate the keyId URL serves)",
+        breaks: &["STET-GEN-02"],
+    },
+    Fault {
         name: CLIENT_ID_NOT_MATCHED,
         rule: "the ASPSP checks the matching between the Authorization Number within the eIDAS certificate and the client_id value",
         breaks: &["STET-OAUTH-04"],
@@ -326,6 +333,11 @@ pub static FAULTS: &[Fault] = &[
     Fault {
         name: UNAPPROVED_PAYMENT_CONFIRMABLE,
         rule: "a payment request the PSU has not approved yet is not in a state that can be confirmed: HTTP 409 (here it is confirmed)",
+        breaks: &["STET-PISP-02"],
+    },
+    Fault {
+        name: REJECTED_PAYMENT_CONFIRMABLE,
+        rule: "a payment request the PSU refused is not in a state that can be confirmed: HTTP 409 (here it is confirmed)",
         breaks: &["STET-PISP-02"],
     },
     Fault {

@@ -20,6 +20,7 @@ mod faults;
 mod funds;
 mod html;
 mod identity;
+mod keyid;
 mod mtls;
 mod oauth;
 mod payment_body;

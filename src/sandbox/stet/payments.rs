@@ -22,7 +22,7 @@ use super::auth::{Grant, Scope};
 use super::data::PersonaData;
 use super::faults::{
     CONFIRMATION_WITHOUT_BODY, PAYMENT_LOCATION_MISSING, PAYMENT_RECONFIRMABLE,
-    UNAPPROVED_PAYMENT_CONFIRMABLE,
+    REJECTED_PAYMENT_CONFIRMABLE, UNAPPROVED_PAYMENT_CONFIRMABLE,
 };
 use super::html::{bank_url, with_query};
 use super::payment_body::{ValidPayment, validate};
@@ -222,6 +222,9 @@ impl StetBank {
         if self.faults.has(UNAPPROVED_PAYMENT_CONFIRMABLE) {
             from.push(PaymentStatus::Pdng);
         }
+        if self.faults.has(REJECTED_PAYMENT_CONFIRMABLE) {
+            from.push(PaymentStatus::Rjct);
+        }
         match self
             .payments
             .transition(id, &from, PaymentStatus::Acsc, None)
@@ -233,6 +236,7 @@ impl StetBank {
                 match status {
                     PaymentStatus::Pdng => ": the PSU has not authorised it yet",
                     PaymentStatus::Acsc => ": it is already confirmed",
+                    PaymentStatus::Rjct => ": the PSU refused it",
                     _ => "",
                 }
             ))),

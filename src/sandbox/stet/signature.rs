@@ -15,7 +15,8 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::faults::SIGNATURE_NOT_CHECKED;
+use super::faults::{KEYID_CERTIFICATE_TRUSTED, SIGNATURE_NOT_CHECKED};
+use super::keyid::{self, NamedKey};
 use super::reply::ApiError;
 use super::{API_PREFIX, StetBank};
 use crate::auth::httpsig::{self, SigError, SignatureHeader};
@@ -79,7 +80,12 @@ pub(super) async fn guard_api(
         ));
         return error.into_response();
     };
-    let verdict = bank.verify_signature(&parts, &body);
+    let named = if bank.faults.has(KEYID_CERTIFICATE_TRUSTED) {
+        keyid::fetch(&parts).await
+    } else {
+        None
+    };
+    let verdict = bank.verify_signature(&parts, &body, named.as_ref());
     parts.extensions.insert(SignatureVerdict(verdict));
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
@@ -96,8 +102,14 @@ fn sha256_digest(value: &str) -> Option<&str> {
 }
 
 impl StetBank {
-    /// Checks the request's Signature (and Digest) against the registered QSEAL certificate.
-    fn verify_signature(&self, parts: &Parts, body: &Bytes) -> Result<(), SignatureError> {
+    /// Checks the request's Signature (and Digest) against the registered QSEAL certificate, or,
+    /// under the `keyid-certificate-trusted` fault, against the certificate the keyId served.
+    fn verify_signature(
+        &self,
+        parts: &Parts,
+        body: &Bytes,
+        named: Option<&NamedKey>,
+    ) -> Result<(), SignatureError> {
         let Some(registration) = &self.registration else {
             return Ok(());
         };
@@ -108,8 +120,9 @@ impl StetBank {
             .to_str()
             .map_err(|_| SignatureError::NotText)?;
         let header = SignatureHeader::parse(value).map_err(SignatureError::Header)?;
+        let named = named.filter(|n| header.key_id.ends_with(&format!("_{}", n.fingerprint)));
         let suffix = format!("_{}", registration.qseal_fingerprint);
-        if !header.key_id.ends_with(&suffix) {
+        if named.is_none() && !header.key_id.ends_with(&suffix) {
             return Err(SignatureError::UnknownKey(header.key_id));
         }
         let covers = |name: &str| header.headers.iter().any(|h| h == name);
@@ -136,10 +149,11 @@ impl StetBank {
                 return Err(SignatureError::DigestMismatch);
             }
         }
-        let spki = registration
-            .qseal_spki
-            .as_deref()
-            .ok_or(SignatureError::NoPublicKey)?;
+        let spki = match named {
+            Some(named) => Some(named.spki.as_slice()),
+            None => registration.qseal_spki.as_deref(),
+        }
+        .ok_or(SignatureError::NoPublicKey)?;
         let headers: Vec<(String, String)> = parts
             .headers
             .iter()

@@ -516,6 +516,28 @@ async fn shows(name: &str) -> bool {
             }
             statuses == [201, 201]
         }
+        "skip-consent-count" | "skip-consent-value" => {
+            // The week allows more than the whole consent, so only the consent's limit refuses.
+            let mut consent = variable_on_demand();
+            let multi = &mut consent["MultiPayment"];
+            let amounts: &[&str] = if name == "skip-consent-count" {
+                multi["MaximumCumulativeNumberOfPayments"] = json!(2);
+                &["50.00", "50.00", "50.00"]
+            } else {
+                multi["MaximumCumulativeValueOfPayments"]["Amount"] = json!("250.00");
+                &["200.00", "100.00"]
+            };
+            let controls = &mut multi["PeriodicSchedule"]["Controls"];
+            controls["MaximumCumulativeNumberOfPaymentsPerPeriod"] = json!(3);
+            controls["MaximumCumulativeValueOfPaymentsPerPeriod"]["Amount"] = json!("400.00");
+            let auth = env.payment_consent(consent).await;
+            let mut last = 0;
+            for (i, amount) in amounts.iter().enumerate() {
+                let pii = json!(env.pii(payment_pii()).await);
+                last = pay(&env, &auth, amount, &format!("K{i}"), pii).await.0;
+            }
+            last == 201
+        }
         "cop-always-yes" | "cop-unmasked-name" => {
             let token = env.cc_token("confirmation-of-payee").await;
             let (_, answer) = cop(&env, &token, "/confirmation", payee("Fatima Khan")).await;

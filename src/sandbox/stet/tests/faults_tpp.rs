@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use super::pisp::{confirm, create, decide};
 use super::tpp::{OTHER_ID, Seal, TPP_ID};
 use super::*;
+use crate::auth::httpsig::Signer;
 use crate::sandbox::stet::{ONLINE_BANKING_LOGIN_PATH, REVOKE_PATH};
+use crate::target::Secret;
+use crate::tls::pki::sha256_fingerprint;
 
 /// Expected observation of each probe: (healthy bank, faulty bank); None for a fault of the
 /// unregistered bank.
@@ -35,6 +38,8 @@ pub(super) fn expected(name: &str) -> Option<(Value, Value)> {
         "payment-location-missing" => (json!([201, true]), json!([201, false])),
         "payment-reconfirmable" => (json!([200, 409]), json!([200, 200])),
         "unapproved-payment-confirmable" => (json!(409), json!(200)),
+        "keyid-certificate-trusted" => (json!(400), json!(200)),
+        "rejected-payment-confirmable" => (json!(409), json!(200)),
         "confirmation-without-body" => (json!([400, 400, 200]), json!([200, 200, 200])),
         _ => return None,
     })
@@ -84,6 +89,12 @@ pub(super) async fn probe(name: &str, env: &Env) -> Value {
                 .token(&token)
                 .seal(Seal::Impostor);
             json!([status(unsigned.send().await), status(impostor.send().await)])
+        }
+        "keyid-certificate-trusted" => {
+            let token = env.tpp_consented("LEA").await;
+            let signer = throwaway_signer().await;
+            let call = env.tpp(Method::GET, "/accounts").token(&token);
+            status(call.seal(Seal::By(signer)).send().await)
         }
         "client-id-not-matched" => {
             let token = env.oauth(TOKEN_PATH, &cc(OTHER_ID)).send().await;
@@ -215,6 +226,12 @@ pub(super) async fn probe(name: &str, env: &Env) -> Value {
             let (id, _) = create(env, &token).await;
             json!(status(confirm(env, &token, &id, Some(b"{}")).await))
         }
+        "rejected-payment-confirmable" => {
+            let token = env.client_token("pisp").await;
+            let (id, _) = create(env, &token).await;
+            decide(env, &id, "LEA", "reject").await;
+            json!(status(confirm(env, &token, &id, Some(b"{}")).await))
+        }
         "confirmation-without-body" => {
             let token = env.client_token("pisp").await;
             let mut seen = Vec::new();
@@ -227,4 +244,26 @@ pub(super) async fn probe(name: &str, env: &Env) -> Value {
         }
         _ => Value::Null,
     }
+}
+
+/// A QSEAL-like key that is not the TPP's, whose keyId is a loopback URL serving its certificate
+/// (in the STET form: URL, `_`, SHA-256 fingerprint), as a TPP's impostor would present it.
+async fn throwaway_signer() -> &'static Signer {
+    let cert = super::tpp::pki()
+        .ca
+        .qseal("Throwaway", "PSDFR-ACPR-00000")
+        .expect("a QSEAL");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!(
+        "http://{}/qseal",
+        listener.local_addr().expect("an address")
+    );
+    let pem = cert.cert_pem.clone();
+    let serve = axum::Router::new().fallback(move || async move { pem });
+    tokio::spawn(async move { axum::serve(listener, serve).await });
+    let key_id = format!("{url}_{}", sha256_fingerprint(&cert.cert_der));
+    let signer = Signer::from_pem(&Secret::new(cert.key_pem()), key_id).expect("an RSA key");
+    Box::leak(Box::new(signer))
 }

@@ -80,6 +80,8 @@ pub(super) enum Seal {
     Covering(Vec<&'static str>),
     /// By a key that is not the registered QSEAL's.
     Impostor,
+    /// By this signer, under its own keyId.
+    By(&'static Signer),
     /// For another request target than the one sent.
     OtherTarget,
     /// With a Digest that is not the body's.
@@ -148,6 +150,7 @@ impl TppCall<'_> {
             Seal::Unsigned | Seal::Garbage => (None, covered, self.path.clone()),
             Seal::Covering(list) => (Some(&pki.signer), list.clone(), self.path.clone()),
             Seal::Impostor => (Some(&pki.impostor), covered, self.path.clone()),
+            Seal::By(signer) => (Some(*signer), covered, self.path.clone()),
             Seal::OtherTarget => (Some(&pki.signer), covered, format!("{}/x", self.path)),
             _ => (Some(&pki.signer), covered, self.path.clone()),
         };
