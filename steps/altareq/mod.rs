@@ -5,6 +5,7 @@
 
 mod authorise;
 mod call;
+mod consent_views;
 mod consents;
 mod cop;
 mod data_sharing;

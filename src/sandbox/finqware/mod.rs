@@ -14,6 +14,7 @@ pub mod catalog;
 mod faults;
 mod reply;
 mod sessions;
+mod store;
 mod upload;
 mod variant;
 
@@ -32,7 +33,7 @@ use crate::sandbox::kit::{Locked, random};
 use crate::sandbox::{Clock, FaultSet};
 
 use self::reply::ApiError;
-use self::sessions::Store;
+use self::store::Store;
 
 pub use self::faults::FAULTS;
 

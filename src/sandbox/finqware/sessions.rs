@@ -1,5 +1,5 @@
-//! Onboarding sessions: `POST /sessions`, `POST /sessions/{session_id}/steps`, and the store of
-//! sessions, steps and nonces behind them.
+//! Onboarding sessions: `POST /sessions` and `POST /sessions/{session_id}/steps`, on the store of
+//! sessions, steps and nonces in `store.rs`.
 //!
 //! A session is an ordered sequence of its skill's steps. Every answer that lets the session go on
 //! carries a fresh nonce; the next step must present it, once, within 30 minutes, and only to the
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::FinqwareBank;
-use super::catalog::{self, Skill, StepDef};
+use super::catalog::{self, StepDef};
 use super::faults::{
     NONCE_EXPIRES_EARLY, NONCE_NEVER_EXPIRES, NONCE_NOT_BOUND_TO_SESSION, NONCE_REUSABLE,
     NONCE_STATIC, REFUSAL_CHANGES_SESSION, REFUSAL_CREATES_SESSION, REFUSED_NONCE_CONSUMED,
@@ -25,119 +25,12 @@ use super::faults::{
     UNREGISTERED_SKILL_ACCEPTED, UPLOAD_NOT_REQUIRED, WRONG_APP_KEY_ACCEPTED,
 };
 use super::reply::{ApiError, json_response};
-use super::upload::Upload;
+use super::store::{Nonce, StepRecord};
 
 /// "Currently the nonce expires in 30 minutes."
 pub(super) const NONCE_LIFETIME: Duration = Duration::minutes(30);
 /// The lifetime under the `nonce-expires-early` fault.
 const EARLY_NONCE_LIFETIME: Duration = Duration::minutes(10);
-
-/// A nonce the bank issued: for which session, when, and whether a step has presented it.
-#[derive(Debug)]
-struct Nonce {
-    session_id: String,
-    issued_at: DateTime<Utc>,
-    used: bool,
-}
-
-/// A step the session went through.
-#[derive(Debug)]
-pub(super) struct StepRecord {
-    pub step_id: String,
-    pub def: &'static StepDef,
-    pub uploads: Vec<Upload>,
-}
-
-#[derive(Debug)]
-pub(super) struct Session {
-    /// The tenant app's client_id.
-    pub client_id: String,
-    /// The skill as the tenant app named it.
-    pub skill_name: String,
-    pub skill: &'static Skill,
-    pub done: Vec<StepRecord>,
-}
-
-impl Session {
-    /// The step the session expects next; `None` once it reached its end.
-    fn next_step(&self) -> Option<&'static StepDef> {
-        self.skill.steps.get(self.done.len())
-    }
-
-    /// The last step, when it still waits for its upload.
-    fn awaiting_upload(&self) -> Option<&StepRecord> {
-        self.done
-            .last()
-            .filter(|s| s.def.upload && s.uploads.is_empty())
-    }
-}
-
-/// Sessions by id, nonces by value, and which session each step_id belongs to.
-#[derive(Debug, Default)]
-pub(super) struct Store {
-    pub sessions: HashMap<String, Session>,
-    nonces: HashMap<String, Nonce>,
-    pub steps: HashMap<String, String>,
-}
-
-impl Store {
-    /// Keeps `nonce` (fresh) as issued for `session_id` at `now`.
-    pub(super) fn issue_nonce(
-        &mut self,
-        nonce: String,
-        session_id: &str,
-        now: DateTime<Utc>,
-    ) -> String {
-        self.nonces.insert(
-            nonce.clone(),
-            Nonce {
-                session_id: session_id.to_string(),
-                issued_at: now,
-                used: false,
-            },
-        );
-        nonce
-    }
-
-    /// Opens the session `id` and issues `nonce` for its first step.
-    fn open(
-        &mut self,
-        (id, nonce): (String, String),
-        client_id: &str,
-        skill_name: &str,
-        skill: &'static Skill,
-        now: DateTime<Utc>,
-    ) -> (String, String) {
-        self.sessions.insert(
-            id.clone(),
-            Session {
-                client_id: client_id.to_string(),
-                skill_name: skill_name.to_string(),
-                skill,
-                done: Vec::new(),
-            },
-        );
-        let nonce = self.issue_nonce(nonce, &id, now);
-        (id, nonce)
-    }
-
-    /// The session a step belongs to, when it goes on to another step after this one.
-    pub(super) fn session_going_on(&self, step_id: &str) -> Option<String> {
-        let session_id = self.steps.get(step_id)?;
-        let session = self.sessions.get(session_id)?;
-        session.next_step().map(|_| session_id.clone())
-    }
-
-    /// The step `step_id`: the client_id of its session's tenant app, and its record.
-    pub fn step_mut(&mut self, step_id: &str) -> Option<(&str, &mut StepRecord)> {
-        let session = self.sessions.get_mut(self.steps.get(step_id)?)?;
-        let Session {
-            client_id, done, ..
-        } = session;
-        let record = done.iter_mut().find(|s| s.step_id == step_id)?;
-        Some((client_id.as_str(), record))
-    }
-}
 
 /// `POST /sessions`.
 #[derive(Deserialize)]
