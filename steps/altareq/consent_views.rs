@@ -13,36 +13,35 @@ use super::oauth::Grants;
 use crate::http::RequestSpec;
 use crate::world::{Failure, ObWorld, StepResult};
 
-#[when("the TPP reads the consent with a client-credentials token")]
-async fn read_consent(w: &mut ObWorld) -> StepResult {
+/// GETs `{AIS}{path}`, `{id}` the current consent's id, with a client-credentials token;
+/// `operation` names the call in the evidence.
+async fn read_with_client_token(w: &mut ObWorld, path: &str, operation: &str) -> StepResult {
     let id = w.state_mut::<Grants>().current()?.consent_id.clone();
     let token = cc_token(w, "accounts openid").await?;
-    let url = w.api_url(&format!("{AIS}/account-access-consents/{id}"))?;
+    let url = w.api_url(&format!("{AIS}{}", path.replace("{id}", &id)))?;
     let req = RequestSpec::new("GET", url).bearer(token);
-    call::send(
-        w,
-        As::Client,
-        req,
-        &format!("GET {AIS}/account-access-consents/{{ConsentId}}"),
-    )
-    .await?;
+    call::send(w, As::Client, req, &format!("GET {AIS}{operation}")).await?;
     Ok(())
+}
+
+#[when("the TPP reads the consent with a client-credentials token")]
+async fn read_consent(w: &mut ObWorld) -> StepResult {
+    read_with_client_token(
+        w,
+        "/account-access-consents/{id}",
+        "/account-access-consents/{ConsentId}",
+    )
+    .await
 }
 
 #[when("the TPP lists the consents of its base consent id")]
 async fn list_consents(w: &mut ObWorld) -> StepResult {
-    let id = w.state_mut::<Grants>().current()?.consent_id.clone();
-    let token = cc_token(w, "accounts openid").await?;
-    let url = w.api_url(&format!("{AIS}/account-access-consents?baseConsentId={id}"))?;
-    let req = RequestSpec::new("GET", url).bearer(token);
-    call::send(
+    read_with_client_token(
         w,
-        As::Client,
-        req,
-        &format!("GET {AIS}/account-access-consents"),
+        "/account-access-consents?baseConsentId={id}",
+        "/account-access-consents",
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The consent object of an answer: `Data`, or the object itself.

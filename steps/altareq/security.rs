@@ -103,29 +103,25 @@ async fn call_refused(w: &mut ObWorld) -> StepResult {
     Ok(())
 }
 
-/// The verdict of [`call_refused`] on what came back; on success, which refusal the bank gave.
+/// The verdict of [`call_refused`] on what came back (the shared mTLS refusal, with 401 as the
+/// only status, and no `Data`); on success, which refusal the bank gave.
 fn call_refusal(
     status: Option<u16>,
     tls_alert: Option<&str>,
     error: Option<&str>,
     data: bool,
 ) -> Result<String, Failure> {
-    const EXPECTED: &str =
-        "a TLS alert from the bank refusing the handshake, or HTTP 401 without data";
+    crate::steps::common::oauth::refusal(status, tls_alert, error, 401, 401)?;
     match (status, tls_alert) {
-        (None, Some(alert)) => Ok(format!("the bank refused in the TLS handshake ({alert})")),
-        (None, None) => Err(Failure::expected(
-            EXPECTED,
-            format!(
-                "no answer from the bank, and no TLS alert: {}",
-                error.unwrap_or("nothing was sent")
-            ),
+        (None, alert) => Ok(format!(
+            "the bank refused in the TLS handshake ({})",
+            alert.unwrap_or_default()
         )),
-        (Some(401), _) if !data => Ok("the bank refused with HTTP 401".to_string()),
-        (Some(s), _) => Err(Failure::expected(
-            EXPECTED,
-            format!("HTTP {s}{}", if data { " with Data" } else { "" }),
+        (Some(_), _) if data => Err(Failure::expected(
+            "HTTP 401 without data",
+            "HTTP 401 with Data",
         )),
+        (Some(s), _) => Ok(format!("the bank refused with HTTP {s}")),
     }
 }
 

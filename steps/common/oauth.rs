@@ -240,16 +240,22 @@ async fn refused(w: &mut ObWorld, a: u16, b: u16) -> StepResult {
 }
 
 /// The verdict of [`refused`] on what came back: an HTTP status, the TLS alert the bank sent, the
-/// transport error.
-fn refusal(
+/// transport error. Any family's mTLS refusal step judges with it (`a` and `b` may be equal).
+pub(crate) fn refusal(
     status: Option<u16>,
     tls_alert: Option<&str>,
     error: Option<&str>,
     a: u16,
     b: u16,
 ) -> StepResult {
-    let expected =
-        || format!("a TLS alert from the bank refusing the handshake, or HTTP {a} or {b}");
+    let expected = || {
+        let statuses = if a == b {
+            format!("HTTP {a}")
+        } else {
+            format!("HTTP {a} or {b}")
+        };
+        format!("a TLS alert from the bank refusing the handshake, or {statuses}")
+    };
     match (status, tls_alert) {
         (None, Some(_)) => Ok(()),
         (None, None) => Err(Failure::expected(

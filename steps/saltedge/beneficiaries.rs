@@ -30,12 +30,17 @@ async fn list_of(w: &mut ObWorld, code: String) -> StepResult {
     list(w, code).await
 }
 
-#[given("the id of a trusted beneficiary listed for the provider")]
-async fn some_beneficiary(w: &mut ObWorld) -> StepResult {
+/// The provider's Index, which must answer 200.
+async fn listed(w: &mut ObWorld) -> Result<Value, Failure> {
     let code = state(w)?.provider_code.clone();
     list(w, code).await?;
     require_200(w, "Trusted beneficiaries Index of the provider")?;
-    let json = w.last_json()?;
+    w.last_json()
+}
+
+#[given("the id of a trusted beneficiary listed for the provider")]
+async fn some_beneficiary(w: &mut ObWorld) -> StepResult {
+    let json = listed(w).await?;
     let id = json
         .pointer("/data/0/id")
         .map(|id| match id {
@@ -57,10 +62,7 @@ async fn some_beneficiary(w: &mut ObWorld) -> StepResult {
 /// bank's beneficiaries whatever ids the bank gives.
 #[given("an id greater than that of every trusted beneficiary listed for the provider")]
 async fn unknown_beneficiary(w: &mut ObWorld) -> StepResult {
-    let code = state(w)?.provider_code.clone();
-    list(w, code).await?;
-    require_200(w, "Trusted beneficiaries Index of the provider")?;
-    let json = w.last_json()?;
+    let json = listed(w).await?;
     let ids: Vec<String> = json
         .get("data")
         .and_then(Value::as_array)
