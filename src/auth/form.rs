@@ -7,12 +7,7 @@
 /// Reads the first `<form>` of `html`: its action and its inputs' values, with `fill` applied to
 /// the inputs of those names. `None` when there is no form or a field to fill is missing.
 pub fn fill_form(html: &str, fill: &[(&str, &str)]) -> Option<(String, Vec<(String, String)>)> {
-    let form_start = html.find("<form")?;
-    let form_end = html[form_start..]
-        .find("</form>")
-        .map(|e| form_start + e)
-        .unwrap_or(html.len());
-    let form = &html[form_start..form_end];
+    let form = first_form(html)?;
     let action = attribute(&form[..form.find('>')?], "action")?;
     let mut fields = Vec::new();
     let mut rest = form;
@@ -54,6 +49,15 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     None
 }
 
+/// The first `<form …>` of `html` up to its `</form>` (or the end of the page).
+fn first_form(html: &str) -> Option<&str> {
+    let start = html.find("<form")?;
+    let end = html[start..]
+        .find("</form>")
+        .map_or(html.len(), |e| start + e);
+    Some(&html[start..end])
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&amp;", "&")
         .replace("&quot;", "\"")
@@ -66,11 +70,7 @@ fn unescape(s: &str) -> String {
 /// value or label contains one of `words` (case-insensitive): how a PSU presses "Refuse" rather
 /// than "Approve". `None` when the form has no such named button.
 pub fn submit_button(html: &str, words: &[&str]) -> Option<(String, String)> {
-    let form_start = html.find("<form")?;
-    let form_end = html[form_start..]
-        .find("</form>")
-        .map_or(html.len(), |e| form_start + e);
-    let form = &html[form_start..form_end];
+    let form = first_form(html)?;
     let matches = |text: &str| {
         let text = text.to_lowercase();
         words.iter().any(|w| text.contains(&w.to_lowercase()))
