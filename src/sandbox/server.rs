@@ -171,6 +171,9 @@ pub async fn serve_with(
                 accepted = listener.accept() => accepted,
             };
             let Ok((tcp, _peer)) = accepted else { continue };
+            // A bank answers at once: without TCP_NODELAY, Nagle holds the handshake's and the
+            // answers' last small segment until the client's delayed ACK (about 40 ms on Linux).
+            let _ = tcp.set_nodelay(true);
             let acceptor = acceptor.clone();
             let router = router.clone();
             tokio::spawn(async move {
