@@ -57,15 +57,7 @@ async fn consent_authorised(w: &mut ObWorld) -> StepResult {
     let asked = &grant.detail["consent"];
     let id = data.get("ConsentId").and_then(Value::as_str).unwrap_or("");
     let status = data.get("Status").and_then(Value::as_str).unwrap_or("");
-    let mut permissions: Vec<String> = data
-        .get("Permissions")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut permissions = crate::steps::common::json::strings_at(data, "/Permissions");
     permissions.sort();
     let mut wanted: Vec<String> = consents::PERMISSIONS
         .iter()

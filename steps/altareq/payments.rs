@@ -324,15 +324,7 @@ async fn listed(w: &mut ObWorld, which: String) -> StepResult {
         return Err(Failure::expected("HTTP 200 for the consent", e.summary()));
     }
     let json = w.last_json()?;
-    let related: Vec<String> = json
-        .pointer("/Links/Related")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|u| u.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let related = crate::steps::common::json::strings_at(&json, "/Links/Related");
     let count = json
         .pointer("/Data/PaymentConsumption/CumulativeNumberOfPayments")
         .and_then(Value::as_u64);

@@ -5,6 +5,19 @@ use serde_json::Value;
 
 use crate::world::{Failure, ObWorld, StepResult};
 
+/// The strings of the JSON array at `pointer` in `json` (members that are not strings left out);
+/// empty when there is no array there.
+pub(crate) fn strings_at(json: &Value, pointer: &str) -> Vec<String> {
+    json.pointer(pointer)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[then(regex = r#"^the JSON value at "([^"]*)" is "([^"]*)"$"#)]
 async fn value_is(w: &mut ObWorld, pointer: String, expected: String) -> StepResult {
     let json = w.last_json()?;

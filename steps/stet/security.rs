@@ -33,8 +33,15 @@ async fn changed_after_signing(w: &mut ObWorld, name: String, value: String) {
 async fn foreign_key(w: &mut ObWorld) -> StepResult {
     let minting = |e: crate::tls::pki::PkiError| Failure::new(e.to_string());
     let ca = TestCa::mint("obconf throwaway CA").map_err(minting)?;
+    // A key of its own slot, minted once per process: never the TPP's, and no RSA keygen for
+    // every run of the scenario (the matrix runs it once per fault).
     let cert = ca
-        .qseal("obconf throwaway QSEAL", "PSDFR-ACPR-00000")
+        .rsa_key_cert(
+            "stet throwaway qseal",
+            "obconf throwaway QSEAL",
+            "obconf",
+            "obconf throwaway TPP",
+        )
         .map_err(minting)?;
     let (url, fetched) = serve_certificate(cert.cert_pem.clone())
         .await

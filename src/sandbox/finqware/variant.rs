@@ -51,12 +51,22 @@ pub(super) struct Choices {
 
 impl Choices {
     pub(super) fn of(variant: &Variant, canonical_client_id: &str) -> Self {
-        let status = |purpose: &str, canonical: StatusCode, options: &[StatusCode]| {
-            variant.pick(purpose, canonical, options)
+        // A status drawn from a documented set; the canonical bank answers the set's first.
+        let status = |purpose: &str, codes: &[u16]| {
+            let set: Vec<StatusCode> = codes
+                .iter()
+                .filter_map(|&n| StatusCode::from_u16(n).ok())
+                .collect();
+            variant.pick(purpose, set[0], &set)
         };
-        let success = [StatusCode::OK, StatusCode::CREATED];
-        let s = StatusCode::from_u16;
-        let code = |n: u16| s(n).unwrap_or(StatusCode::BAD_REQUEST);
+        // Success is 201 on the canonical bank; a variant may answer 200 instead.
+        let success = |purpose: &str| {
+            variant.pick(
+                purpose,
+                StatusCode::CREATED,
+                &[StatusCode::OK, StatusCode::CREATED],
+            )
+        };
         Self {
             ids: variant.pick(
                 "id form",
@@ -75,44 +85,16 @@ impl Choices {
                     || canonical_client_id.to_string(),
                     |id| format!("tenant-{id}"),
                 ),
-            created: status("session created status", StatusCode::CREATED, &success),
-            step_accepted: status("step accepted status", StatusCode::CREATED, &success),
-            upload_accepted: status("upload accepted status", StatusCode::CREATED, &success),
-            invalid_client: status(
-                "credentials refused status",
-                StatusCode::UNAUTHORIZED,
-                &[StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN],
-            ),
-            unknown_skill: status(
-                "unknown skill status",
-                StatusCode::BAD_REQUEST,
-                &[code(400), code(404), code(422)],
-            ),
-            skill_not_registered: status(
-                "unregistered skill status",
-                StatusCode::FORBIDDEN,
-                &[code(403), code(400), code(422)],
-            ),
-            invalid_nonce: status(
-                "invalid nonce status",
-                StatusCode::UNAUTHORIZED,
-                &[code(401), code(400), code(403)],
-            ),
-            nonce_used: status(
-                "used nonce status",
-                StatusCode::CONFLICT,
-                &[code(409), code(400), code(401)],
-            ),
-            nonce_expired: status(
-                "expired nonce status",
-                StatusCode::UNAUTHORIZED,
-                &[code(401), code(400), code(410)],
-            ),
-            upload_required: status(
-                "upload required status",
-                StatusCode::CONFLICT,
-                &[code(409), code(400), code(422)],
-            ),
+            created: success("session created status"),
+            step_accepted: success("step accepted status"),
+            upload_accepted: success("upload accepted status"),
+            invalid_client: status("credentials refused status", &[401, 403]),
+            unknown_skill: status("unknown skill status", &[400, 404, 422]),
+            skill_not_registered: status("unregistered skill status", &[403, 400, 422]),
+            invalid_nonce: status("invalid nonce status", &[401, 400, 403]),
+            nonce_used: status("used nonce status", &[409, 400, 401]),
+            nonce_expired: status("expired nonce status", &[401, 400, 410]),
+            upload_required: status("upload required status", &[409, 400, 422]),
             step_answer_extras: !variant.flip("step answer without session_id and status"),
             upload_answer_extras: !variant.flip("upload answer without its extras"),
             files_reversed: variant.flip("upload files last first"),
